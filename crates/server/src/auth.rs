@@ -1,0 +1,206 @@
+//! Who is calling: password hashes, sessions, and the `CurrentUser` extractor.
+//!
+//! The SPA signs in with email and password and gets an opaque session token
+//! in an `HttpOnly; SameSite=Strict` cookie, which no script and no other
+//! origin can read. Writes additionally need the `X-Claimdesk-Csrf` header,
+//! which a cross-site form or image cannot send and a cross-origin script
+//! cannot send without a CORS preflight that this server never grants.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::SaltString;
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::{DateTime, Duration, Utc};
+use claimdesk_shared::{Locale, Role};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "claimdesk_session";
+/// Header every write must carry (see the module comment).
+pub const CSRF_HEADER: &str = "x-claimdesk-csrf";
+/// How long a session lasts without signing in again.
+pub const SESSION_DAYS: i64 = 30;
+
+/// Hashes a password with Argon2id and a fresh salt.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+}
+
+/// Whether `password` matches the stored hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the email is unknown, so that a wrong email
+/// takes as long as a wrong password and does not reveal who has an account.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("not a real password").expect("argon2 with default params"))
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a session for `user_id`; returns the token to hand to the client.
+pub async fn create_session(state: &AppState, user_id: i64) -> Result<String, AppError> {
+    let token = hex::encode(rand::rng().random::<[u8; 32]>());
+    let now = state.now();
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(now)
+        .bind(now + Duration::days(SESSION_DAYS))
+        .execute(&state.db)
+        .await?;
+    Ok(token)
+}
+
+/// Ends the session behind `token`, if any.
+pub async fn delete_session(state: &AppState, token: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash(token))
+        .execute(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// The session cookie carrying `token` (or clearing it when `None`).
+pub fn session_cookie(state: &AppState, token: Option<String>) -> Cookie<'static> {
+    let clear = token.is_none();
+    let mut cookie = Cookie::build((SESSION_COOKIE, token.unwrap_or_default()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.config.secure_cookies)
+        .build();
+    if clear {
+        cookie.make_removal();
+    } else {
+        cookie.set_expires(expires_in_days(SESSION_DAYS));
+    }
+    cookie
+}
+
+fn expires_in_days(days: i64) -> axum_extra::extract::cookie::Expiration {
+    let when = std::time::SystemTime::now() + std::time::Duration::from_secs(days as u64 * 86_400);
+    axum_extra::extract::cookie::Expiration::DateTime(when.into())
+}
+
+/// The token a request carries: a bearer token (embedding hosts, API users)
+/// or the session cookie (the SPA).
+pub fn request_token(headers: &HeaderMap) -> Option<String> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    bearer.or_else(|| {
+        CookieJar::from_headers(headers)
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+    })
+}
+
+/// The signed-in user. Taking it as a handler argument makes the route
+/// require a session; its fields are what every authorisation check needs.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub role: RoleColumn,
+    #[sqlx(try_from = "String")]
+    pub locale: LocaleColumn,
+    pub marketplace_id: i64,
+    pub merchant_id: Option<i64>,
+}
+
+impl CurrentUser {
+    pub fn role(&self) -> Role {
+        self.role.0
+    }
+    pub fn locale(&self) -> Locale {
+        self.locale.0
+    }
+}
+
+/// A role read from the database.
+#[derive(Clone, Copy, Debug)]
+pub struct RoleColumn(pub Role);
+impl TryFrom<String> for RoleColumn {
+    type Error = claimdesk_shared::domain::UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse().map(RoleColumn)
+    }
+}
+
+/// A locale read from the database.
+#[derive(Clone, Copy, Debug)]
+pub struct LocaleColumn(pub Locale);
+impl TryFrom<String> for LocaleColumn {
+    type Error = claimdesk_shared::domain::UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse().map(LocaleColumn)
+    }
+}
+
+/// Loads the user behind a session token that has not expired.
+pub async fn user_for_token(
+    state: &AppState,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentUser>, AppError> {
+    Ok(sqlx::query_as::<_, CurrentUser>(
+        "SELECT u.id, u.name, u.email, u.role, u.locale, u.marketplace_id, u.merchant_id
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ? AND s.expires_at > ?",
+    )
+    .bind(token_hash(token))
+    .bind(now)
+    .fetch_optional(&state.db)
+    .await?)
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = request_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
+        user_for_token(state, &token, state.now())
+            .await?
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// Refuses writes that could come from another site (see the module comment).
+pub async fn csrf_guard(request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        let headers = request.headers();
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"cross-site");
+        if cross_site || !headers.contains_key(CSRF_HEADER) {
+            return AppError::Forbidden("writes need the X-Claimdesk-Csrf header and must come from this site")
+                .into_response();
+        }
+    }
+    next.run(request).await
+}

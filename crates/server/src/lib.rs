@@ -1,0 +1,36 @@
+//! The claimdesk reference claims backend: the `/api/v1` contract on SQLite,
+//! and the built SPA on the same origin.
+//!
+//! `app(state)` builds the whole HTTP surface, so tests drive it with
+//! `oneshot` exactly as the binary serves it.
+
+pub mod auth;
+pub mod db;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod scope;
+pub mod seed;
+pub mod spa;
+pub mod state;
+
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub use state::{AppState, Config};
+
+/// Largest request body accepted (attachments included).
+pub const MAX_BODY_BYTES: usize = 110 * 1024 * 1024;
+
+/// The whole HTTP surface: the API under `/api/v1`, the SPA everywhere else.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new().nest("/api/v1", routes::api());
+    if let Some(dir) = &state.config.static_dir {
+        router = router.merge(spa::router(dir));
+    }
+    router
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+}

@@ -1,0 +1,29 @@
+//! The OpenAPI document, generated from the handlers' own annotations and
+//! the shared wire types, so it cannot drift from the code.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "claimdesk API", description = "The claims backend contract the claimdesk SPA speaks."),
+    paths(
+        routes::health::health_get,
+        routes::session::session_create,
+        routes::session::session_delete,
+        routes::me::me_get,
+        routes::me::me_update,
+        routes::cases::cases_list,
+        routes::cases::case_get,
+        routes::files::file_get,
+    )
+)]
+pub struct ApiDoc;
+
+/// Serves the OpenAPI document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system", responses((status = 200, description = "This document")))]
+pub async fn openapi_get() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

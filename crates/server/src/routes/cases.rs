@@ -1,0 +1,302 @@
+//! Cases: the inbox lists and a single case.
+
+use std::str::FromStr;
+
+use axum::extract::{Path, State};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use claimdesk_shared::wire::{
+    Attachment, CaseDetail, CasePage, CaseSummary, CustomerView, OrderLineView, OrderView, Problem,
+};
+use claimdesk_shared::{CaseId, Inbox};
+use serde::Deserialize;
+use sqlx::{QueryBuilder, Sqlite};
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiQuery, ApiResult, AppError};
+use crate::routes::files::file_url;
+use crate::scope::Scope;
+use crate::state::AppState;
+
+/// Rows per page unless the client asks otherwise.
+const DEFAULT_PER_PAGE: i64 = 50;
+/// The most rows one request may ask for.
+const MAX_PER_PAGE: i64 = 200;
+
+/// Query of `GET /api/v1/cases`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CaseQuery {
+    /// Which inbox; defaults to the role's first.
+    pub inbox: Option<Inbox>,
+    /// Case id, either order number, customer name or email, or product.
+    pub q: Option<String>,
+    /// 1-based page number.
+    pub page: Option<i64>,
+    /// Rows per page, 1 to 200.
+    pub per_page: Option<i64>,
+}
+
+/// Reads a vocabulary column, treating an unknown value as corrupt data.
+fn column<T: FromStr>(value: &str, what: &str) -> Result<T, AppError> {
+    value
+        .parse()
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("invalid {what} {value:?} in the database")))
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    kind: String,
+    reason: String,
+    status: String,
+    handler: String,
+    customer_name: String,
+    merchant_name: String,
+    order_number: String,
+    legacy_number: Option<String>,
+    product_title: Option<String>,
+    claimed_value_minor: i64,
+    currency: String,
+    created_at: DateTime<Utc>,
+    held_by: Option<String>,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Result<CaseSummary, AppError> {
+        Ok(CaseSummary {
+            id: CaseId(self.id),
+            kind: column(&self.kind, "kind")?,
+            reason: column(&self.reason, "reason")?,
+            status: column(&self.status, "status")?,
+            handler: column(&self.handler, "handler")?,
+            customer_name: self.customer_name,
+            merchant_name: self.merchant_name,
+            order_number: self.order_number,
+            legacy_order_number: self.legacy_number,
+            product_title: self.product_title.unwrap_or_default(),
+            claimed_value_minor: self.claimed_value_minor,
+            currency: self.currency,
+            created_at: self.created_at,
+            held_by: self.held_by,
+        })
+    }
+}
+
+const SUMMARY_SELECT: &str = "SELECT c.id, c.kind, c.reason, c.status, c.handler,
+        cu.name AS customer_name, me.name AS merchant_name,
+        o.number AS order_number, o.legacy_number, c.claimed_value_minor, o.currency,
+        c.created_at, h.name AS held_by,
+        (SELECT ol.title FROM case_lines cl JOIN order_lines ol ON ol.id = cl.order_line_id
+          WHERE cl.case_id = c.id ORDER BY ol.id LIMIT 1) AS product_title";
+
+const SUMMARY_FROM: &str = " FROM cases c
+        JOIN orders o ON o.id = c.order_id
+        JOIN users cu ON cu.id = c.customer_id
+        JOIN merchants me ON me.id = c.merchant_id
+        LEFT JOIN users h ON h.id = c.held_by
+        WHERE ";
+
+/// Escapes `%`, `_` and `\` so a search for "50%" finds "50%".
+fn like_pattern(q: &str) -> String {
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Appends the inbox, scope and search conditions shared by the page and its count.
+fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, scope: Scope, inbox: Inbox, q: &str) {
+    scope.push_case_filter(qb);
+    let statuses = inbox.statuses();
+    if !statuses.is_empty() {
+        qb.push(" AND c.status IN (");
+        let mut list = qb.separated(", ");
+        for s in statuses {
+            list.push_bind(s.as_str());
+        }
+        qb.push(")");
+    }
+    if !q.is_empty() {
+        let pattern = like_pattern(q);
+        qb.push(" AND (cu.name LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR cu.email LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR o.number LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR o.legacy_number LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR EXISTS (SELECT 1 FROM case_lines cl JOIN order_lines ol ON ol.id = cl.order_line_id
+                 WHERE cl.case_id = c.id AND (ol.title LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR ol.sku LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\'))");
+        if let Ok(id) = q.parse::<CaseId>() {
+            qb.push(" OR c.id = ").push_bind(id.0);
+        }
+        qb.push(")");
+    }
+}
+
+/// Lists an inbox, one page at a time.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery),
+    responses((status = 200, body = CasePage), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn cases_list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<CaseQuery>,
+) -> ApiResult<Json<CasePage>> {
+    let role = user.role();
+    let inbox = query.inbox.unwrap_or(Inbox::for_role(role)[0]);
+    if !inbox.visible_to(role) {
+        return Err(AppError::field("inbox", "not_allowed", format!("the {inbox} inbox is not available to a {role}")));
+    }
+    let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(AppError::field("per_page", "out_of_range", format!("per_page must be between 1 and {MAX_PER_PAGE}")));
+    }
+    let page = query.page.unwrap_or(1);
+    if page < 1 {
+        return Err(AppError::field("page", "out_of_range", "page starts at 1"));
+    }
+    let q = query.q.as_deref().unwrap_or("").trim();
+    let scope = Scope::of(&user);
+
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+    count.push(SUMMARY_FROM);
+    push_filters(&mut count, scope, inbox, q);
+    let total: i64 = count.build_query_scalar().fetch_one(&state.db).await?;
+
+    let mut list = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
+    list.push(SUMMARY_FROM);
+    push_filters(&mut list, scope, inbox, q);
+    // The Open inbox is worked oldest first: the oldest case is the one whose
+    // response is due soonest. Every other list shows the newest first.
+    list.push(match inbox {
+        Inbox::Open => " ORDER BY c.created_at ASC, c.id ASC",
+        _ => " ORDER BY c.created_at DESC, c.id DESC",
+    });
+    list.push(" LIMIT ").push_bind(per_page).push(" OFFSET ").push_bind((page - 1) * per_page);
+    let rows: Vec<SummaryRow> = list.build_query_as().fetch_all(&state.db).await?;
+    let items = rows.into_iter().map(SummaryRow::into_summary).collect::<Result<_, _>>()?;
+    Ok(Json(CasePage { inbox, items, total, page, per_page }))
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    order_id: i64,
+    description: String,
+    version: i64,
+    updated_at: DateTime<Utc>,
+    placed_at: DateTime<Utc>,
+    delivered_at: Option<DateTime<Utc>>,
+    total_minor: i64,
+    payout: String,
+    customer_email: String,
+    customer_kind: Option<String>,
+    company: Option<String>,
+    address: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    id: i64,
+    sku: String,
+    title: String,
+    image_id: Option<i64>,
+    quantity: i64,
+    unit_price_minor: i64,
+    claimed_quantity: i64,
+}
+
+/// One case with its order, customer and photos.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases",
+    params(("id" = String, Path, description = "Case id, e.g. C-10234")),
+    responses((status = 200, body = CaseDetail), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn case_get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CaseDetail>> {
+    // An id that cannot exist is simply not found, like one the user may not see.
+    let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(&user);
+
+    let mut qb = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
+    qb.push(SUMMARY_FROM);
+    scope.push_case_filter(&mut qb);
+    qb.push(" AND c.id = ").push_bind(id.0);
+    let summary = qb
+        .build_query_as::<SummaryRow>()
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .into_summary()?;
+
+    let detail: DetailRow = sqlx::query_as(
+        "SELECT c.order_id, c.description, c.version, c.updated_at, o.placed_at, o.delivered_at,
+                o.total_minor, o.payout, cu.email AS customer_email, cu.customer_kind, cu.company, cu.address
+         FROM cases c JOIN orders o ON o.id = c.order_id JOIN users cu ON cu.id = c.customer_id
+         WHERE c.id = ?",
+    )
+    .bind(id.0)
+    .fetch_one(&state.db)
+    .await?;
+
+    let lines: Vec<LineRow> = sqlx::query_as(
+        "SELECT ol.id, ol.sku, ol.title, p.image_id, ol.quantity, ol.unit_price_minor,
+                COALESCE(cl.quantity, 0) AS claimed_quantity
+         FROM order_lines ol
+         LEFT JOIN products p ON p.sku = ol.sku
+         LEFT JOIN case_lines cl ON cl.order_line_id = ol.id AND cl.case_id = ?
+         WHERE ol.order_id = ? ORDER BY ol.id",
+    )
+    .bind(id.0)
+    .bind(detail.order_id)
+    .fetch_all(&state.db)
+    .await?;
+
+    let photos: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT a.id, a.filename, a.content_type, a.size FROM case_photos cp
+         JOIN attachments a ON a.id = cp.attachment_id WHERE cp.case_id = ? ORDER BY a.id",
+    )
+    .bind(id.0)
+    .fetch_all(&state.db)
+    .await?;
+
+    let customer_kind = detail.customer_kind.as_deref().unwrap_or("consumer");
+    Ok(Json(CaseDetail {
+        order: OrderView {
+            number: summary.order_number.clone(),
+            legacy_number: summary.legacy_order_number.clone(),
+            placed_at: detail.placed_at,
+            delivered_at: detail.delivered_at,
+            currency: summary.currency.clone(),
+            total_minor: detail.total_minor,
+            payout: column(&detail.payout, "payout")?,
+            lines: lines
+                .into_iter()
+                .map(|l| OrderLineView {
+                    id: l.id,
+                    sku: l.sku,
+                    title: l.title,
+                    image_url: l.image_id.map(file_url),
+                    quantity: l.quantity,
+                    unit_price_minor: l.unit_price_minor,
+                    claimed_quantity: l.claimed_quantity,
+                })
+                .collect(),
+        },
+        customer: CustomerView {
+            name: summary.customer_name.clone(),
+            email: detail.customer_email,
+            kind: column(customer_kind, "customer kind")?,
+            company: detail.company,
+            address: detail.address,
+        },
+        photos: photos
+            .into_iter()
+            .map(|(id, filename, content_type, size)| Attachment { id, filename, content_type, size, url: file_url(id) })
+            .collect(),
+        description: detail.description,
+        version: detail.version,
+        updated_at: detail.updated_at,
+        summary,
+    }))
+}
+

@@ -1,0 +1,30 @@
+//! The `/api/v1` routes, one module per resource.
+
+pub mod cases;
+pub mod files;
+pub mod health;
+pub mod me;
+pub mod session;
+
+use axum::routing::get;
+use axum::Router;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Every API route, with the CSRF guard in front of writes.
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health::health_get))
+        .route("/openapi.json", get(crate::openapi::openapi_get))
+        .route("/session", axum::routing::post(session::session_create).delete(session::session_delete))
+        .route("/me", get(me::me_get).patch(me::me_update))
+        .route("/cases", get(cases::cases_list))
+        .route("/cases/{id}", get(cases::case_get))
+        .route("/files/{id}", get(files::file_get))
+        .fallback(|| async { AppError::NotFound })
+        .method_not_allowed_fallback(|| async {
+            AppError::Malformed("this method is not allowed on this resource".to_owned())
+        })
+        .layer(axum::middleware::from_fn(crate::auth::csrf_guard))
+}

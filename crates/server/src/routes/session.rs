@@ -1,0 +1,68 @@
+//! Signing in and out.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use axum_extra::extract::cookie::CookieJar;
+use claimdesk_shared::wire::{FieldError, Me, Problem, SignIn};
+
+use crate::auth::{self, session_cookie};
+use crate::error::{ApiJson, ApiResult, AppError};
+use crate::routes::me::load_me;
+use crate::state::AppState;
+
+fn validate(input: &SignIn) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    let email = input.email.trim();
+    if email.is_empty() {
+        errors.push(FieldError { field: "email".into(), code: "required".into(), message: "Enter your email address".into() });
+    } else if !email.contains('@') || email.len() > 254 {
+        errors.push(FieldError { field: "email".into(), code: "invalid_email".into(), message: "This is not an email address".into() });
+    }
+    if input.password.is_empty() {
+        errors.push(FieldError { field: "password".into(), code: "required".into(), message: "Enter your password".into() });
+    }
+    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+}
+
+/// Signs in with email and password; sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignIn,
+    responses((status = 200, body = Me), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn session_create(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    ApiJson(input): ApiJson<SignIn>,
+) -> ApiResult<(CookieJar, Json<Me>)> {
+    validate(&input)?;
+    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
+        .bind(input.email.trim())
+        .fetch_optional(&state.db)
+        .await?;
+    let password = input.password.clone();
+    let hash = row.as_ref().map_or_else(|| auth::dummy_hash().to_owned(), |(_, h)| h.clone());
+    // Argon2 is CPU-bound by design; keep it off the async workers.
+    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let user_id = match row {
+        Some((id, _)) if matches => id,
+        _ => return Err(AppError::InvalidCredentials),
+    };
+    let token = auth::create_session(&state, user_id).await?;
+    let me = load_me(&state, user_id).await?;
+    Ok((jar.add(session_cookie(&state, Some(token))), Json(me)))
+}
+
+/// Signs out: ends the session and clears the cookie.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses((status = 204, description = "Signed out")))]
+pub async fn session_delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> ApiResult<(StatusCode, CookieJar)> {
+    if let Some(token) = auth::request_token(&headers) {
+        auth::delete_session(&state, &token).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, jar.add(session_cookie(&state, None))))
+}

@@ -1,0 +1,506 @@
+//! Deterministic demo data: two marketplaces, five merchants with two agents
+//! each, consumers and retailers, a support agent per marketplace, 320 orders
+//! and about a hundred cases over every status, kind and reason, with
+//! messages, notes, events and photos. Everything is made here, offline.
+//!
+//! "Deterministic" means: the same `now` gives the same database (ids, texts,
+//! pictures, and times relative to `now`).
+
+mod catalog;
+mod images;
+
+use chrono::{DateTime, Duration, Utc};
+use claimdesk_shared::{Handler, Reason, Status};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use catalog::{MARKETPLACES, MERCHANTS};
+
+/// The password of every demo account (listed in the README).
+pub const DEMO_PASSWORD: &str = "claimdesk-demo";
+/// Orders made by the seed.
+pub const ORDER_COUNT: usize = 320;
+/// Readable ids of seeded cases start here (`C-10001`).
+pub const FIRST_CASE_ID: i64 = 10_001;
+
+type Tx<'a> = Transaction<'a, Sqlite>;
+
+/// Seeds the demo world unless the database already has a marketplace.
+/// Returns whether it seeded.
+pub async fn seed_if_empty(pool: &SqlitePool, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM marketplaces").fetch_one(pool).await?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    let password_hash = crate::auth::hash_password(DEMO_PASSWORD)?;
+    let mut tx = pool.begin().await?;
+    let mut seeder = Seeder { rng: StdRng::seed_from_u64(2026), now, password_hash };
+    seeder.run(&mut tx).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+struct Seeder {
+    rng: StdRng,
+    now: DateTime<Utc>,
+    password_hash: String,
+}
+
+/// An order as the case generator needs it.
+struct SeededOrder {
+    id: i64,
+    marketplace: usize,
+    merchant: usize,
+    customer_id: i64,
+    placed_at: DateTime<Utc>,
+    delivered_at: Option<DateTime<Utc>>,
+    /// (order line id, title, quantity, unit price)
+    lines: Vec<(i64, String, i64, i64)>,
+}
+
+/// Every user id the seed made, by role.
+#[derive(Default)]
+struct People {
+    /// Per merchant index, its two agents.
+    agents: Vec<[i64; 2]>,
+    /// Per marketplace index.
+    support: Vec<i64>,
+    /// Per marketplace index, its customers.
+    customers: Vec<Vec<i64>>,
+}
+
+impl Seeder {
+    async fn run(&mut self, tx: &mut Tx<'_>) -> anyhow::Result<()> {
+        let people = self.world(tx).await?;
+        let orders = self.orders(tx, &people).await?;
+        self.cases(tx, &people, &orders).await?;
+        // The payout of an order is blocked while any case on it is open.
+        sqlx::query(
+            "UPDATE orders SET payout = CASE
+                WHEN EXISTS (SELECT 1 FROM cases c WHERE c.order_id = orders.id
+                             AND c.status NOT IN ('resolved', 'rejected')) THEN 'blocked'
+                WHEN delivered_at IS NOT NULL AND delivered_at < ? THEN 'released'
+                ELSE 'pending' END",
+        )
+        .bind(self.now - Duration::days(14))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn user(
+        &self,
+        tx: &mut Tx<'_>,
+        marketplace_id: i64,
+        merchant_id: Option<i64>,
+        role: &str,
+        (name, email, locale): (&str, &str, &str),
+        customer: Option<(&str, Option<&str>, &str)>,
+    ) -> anyhow::Result<i64> {
+        let (kind, company, address) = customer.unwrap_or(("", None, ""));
+        let id = sqlx::query(
+            "INSERT INTO users (marketplace_id, merchant_id, role, email, name, locale, password_hash,
+                                customer_kind, company, address)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(marketplace_id)
+        .bind(merchant_id)
+        .bind(role)
+        .bind(email)
+        .bind(name)
+        .bind(locale)
+        .bind(&self.password_hash)
+        .bind((!kind.is_empty()).then_some(kind))
+        .bind(company)
+        .bind(address)
+        .execute(&mut **tx)
+        .await?
+        .last_insert_rowid();
+        Ok(id)
+    }
+
+    async fn attachment(
+        &self,
+        tx: &mut Tx<'_>,
+        marketplace_id: i64,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> anyhow::Result<i64> {
+        Ok(sqlx::query(
+            "INSERT INTO attachments (marketplace_id, filename, content_type, size, bytes, created_at)
+             VALUES (?, ?, 'image/png', ?, ?, ?)",
+        )
+        .bind(marketplace_id)
+        .bind(filename)
+        .bind(bytes.len() as i64)
+        .bind(bytes)
+        .bind(self.now)
+        .execute(&mut **tx)
+        .await?
+        .last_insert_rowid())
+    }
+
+    /// Marketplaces, merchants, products and people.
+    async fn world(&mut self, tx: &mut Tx<'_>) -> anyhow::Result<People> {
+        let mut people = People::default();
+        let reasons = Reason::MERCHANT_HANDLED_BY_DEFAULT
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        for m in &MARKETPLACES {
+            sqlx::query(
+                "INSERT INTO marketplaces (id, name, currency, locale, time_zone, country,
+                    high_value_threshold_minor, auto_refund_cap_minor, merchant_reasons)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(m.id)
+            .bind(m.name)
+            .bind(m.currency)
+            .bind(m.locale)
+            .bind(m.time_zone)
+            .bind(m.country)
+            .bind(m.high_value_threshold_minor)
+            .bind(m.auto_refund_cap_minor)
+            .bind(&reasons)
+            .execute(&mut **tx)
+            .await?;
+        }
+        let mut image_index = 0;
+        for merchant in &MERCHANTS {
+            let email = merchant.agents[0].1.replace(|c: char| c != '@' && !c.is_ascii(), "");
+            sqlx::query("INSERT INTO merchants (id, marketplace_id, name, email) VALUES (?, ?, ?, ?)")
+                .bind(merchant.id)
+                .bind(merchant.marketplace_id)
+                .bind(merchant.name)
+                .bind(format!("claims@{}", email.split('@').nth(1).unwrap_or("merchant.example")))
+                .execute(&mut **tx)
+                .await?;
+            let mut agents = [0; 2];
+            for (slot, agent) in agents.iter_mut().zip(merchant.agents) {
+                *slot = self
+                    .user(tx, merchant.marketplace_id, Some(merchant.id), "merchant", agent, None)
+                    .await?;
+            }
+            people.agents.push(agents);
+            for (n, (title, price)) in merchant.products.iter().enumerate() {
+                let image = self
+                    .attachment(tx, merchant.marketplace_id, &format!("{}-{:03}.png", merchant.sku_prefix, n + 1), images::product_image(image_index)?)
+                    .await?;
+                image_index += 1;
+                sqlx::query("INSERT INTO products (sku, merchant_id, title, unit_price_minor, image_id) VALUES (?, ?, ?, ?, ?)")
+                    .bind(sku(merchant.sku_prefix, n))
+                    .bind(merchant.id)
+                    .bind(title)
+                    .bind(price)
+                    .bind(image)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        for (marketplace_id, name, email, locale) in catalog::SUPPORT {
+            people.support.push(self.user(tx, marketplace_id, None, "support", (name, email, locale), None).await?);
+        }
+        let mut consumers = Vec::new();
+        for (name, email, address) in catalog::CONSUMERS {
+            consumers.push(self.user(tx, 1, None, "customer", (name, email, "sv"), Some(("consumer", None, address))).await?);
+        }
+        let mut retailers = Vec::new();
+        for (name, email, company, address) in catalog::RETAILERS {
+            retailers.push(
+                self.user(tx, 2, None, "customer", (name, email, "nl"), Some(("retailer", Some(company), address)))
+                    .await?,
+            );
+        }
+        people.customers = vec![consumers, retailers];
+        Ok(people)
+    }
+
+    async fn orders(&mut self, tx: &mut Tx<'_>, people: &People) -> anyhow::Result<Vec<SeededOrder>> {
+        let mut orders = Vec::with_capacity(ORDER_COUNT);
+        for i in 0..ORDER_COUNT {
+            // Three of five orders go to the bigger Swedish marketplace.
+            let merchant = [0, 1, 2, 3, 4, 0, 1, 3][i % 8];
+            let m = &MERCHANTS[merchant];
+            let marketplace = (m.marketplace_id - 1) as usize;
+            let customers = &people.customers[marketplace];
+            // The demo customers order often, so their views are full.
+            let customer_id = if i % 5 == 0 { customers[0] } else { customers[self.rng.random_range(0..customers.len())] };
+            let placed_at = self.now - Duration::days(self.rng.random_range(4..100)) - Duration::minutes(self.rng.random_range(0..1440));
+            let delivered = placed_at + Duration::days(self.rng.random_range(1..5));
+            let delivered_at = (delivered < self.now - Duration::hours(6)).then_some(delivered);
+            let mp = &MARKETPLACES[marketplace];
+            let number = format!("{}{}", mp.order_prefix, 4_100_000 + i * 13);
+            // Orders from before the CDON-style migration keep their old number.
+            let legacy = (marketplace == 0 && i % 3 == 0).then(|| format!("CD{}", 780_000 + i * 7));
+            let line_count = self.rng.random_range(1..=3);
+            let mut picks: Vec<usize> = (0..6).collect();
+            let mut lines = Vec::new();
+            for _ in 0..line_count {
+                let product = picks.remove(self.rng.random_range(0..picks.len()));
+                let quantity = if mp.wholesale { self.rng.random_range(2..=12) } else { self.rng.random_range(1..=2) };
+                let (title, price) = m.products[product];
+                lines.push((product, title.to_owned(), quantity, price));
+            }
+            let total: i64 = lines.iter().map(|(_, _, q, p)| q * p).sum();
+            let order_id = sqlx::query(
+                "INSERT INTO orders (marketplace_id, merchant_id, customer_id, number, legacy_number,
+                     placed_at, delivered_at, currency, total_minor, payout)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+            )
+            .bind(m.marketplace_id)
+            .bind(m.id)
+            .bind(customer_id)
+            .bind(&number)
+            .bind(&legacy)
+            .bind(placed_at)
+            .bind(delivered_at)
+            .bind(mp.currency)
+            .bind(total)
+            .execute(&mut **tx)
+            .await?
+            .last_insert_rowid();
+            let mut stored = Vec::new();
+            for (product, title, quantity, price) in lines {
+                let line_id = sqlx::query(
+                    "INSERT INTO order_lines (order_id, sku, title, quantity, unit_price_minor) VALUES (?, ?, ?, ?, ?)",
+                )
+                .bind(order_id)
+                .bind(sku(m.sku_prefix, product))
+                .bind(&title)
+                .bind(quantity)
+                .bind(price)
+                .execute(&mut **tx)
+                .await?
+                .last_insert_rowid();
+                stored.push((line_id, title, quantity, price));
+            }
+            orders.push(SeededOrder { id: order_id, marketplace, merchant, customer_id, placed_at, delivered_at, lines: stored });
+        }
+        Ok(orders)
+    }
+
+    async fn cases(&mut self, tx: &mut Tx<'_>, people: &People, orders: &[SeededOrder]) -> anyhow::Result<()> {
+        // Merchant-handled cases cycle through every status, weighted to open
+        // ones as a real desk is; platform-routed reasons stay with the platform.
+        const MERCHANT_STATUSES: [Status; 9] = [
+            Status::Submitted,
+            Status::AwaitingMerchant,
+            Status::AwaitingCustomer,
+            Status::Submitted,
+            Status::AwaitingReturn,
+            Status::Resolved,
+            Status::AwaitingMerchant,
+            Status::Rejected,
+            Status::PlatformReview,
+        ];
+        const PLATFORM_STATUSES: [Status; 3] = [Status::PlatformReview, Status::Resolved, Status::Rejected];
+        const OUTCOMES: [&str; 4] = ["refund", "replacement", "return_refund", "proposal_accepted"];
+
+        let mut case_id = FIRST_CASE_ID;
+        let mut k = 0usize;
+        // Every third order gets a case (and some a second one), newest first
+        // so open cases sit on recent orders.
+        for (i, order) in orders.iter().enumerate() {
+            if i % 3 != 0 && i % 29 != 1 {
+                continue;
+            }
+            let reason = Reason::ALL[k % Reason::ALL.len()];
+            let merchant_handles = Reason::MERCHANT_HANDLED_BY_DEFAULT.contains(&reason);
+            let status = if merchant_handles {
+                MERCHANT_STATUSES[(k / Reason::ALL.len() + k) % MERCHANT_STATUSES.len()]
+            } else {
+                PLATFORM_STATUSES[(k / Reason::ALL.len()) % PLATFORM_STATUSES.len()]
+            };
+            let handler = if merchant_handles && status != Status::PlatformReview { Handler::Merchant } else { Handler::Platform };
+            let m = &MERCHANTS[order.merchant];
+            let mp = &MARKETPLACES[order.marketplace];
+            let agents = people.agents[order.merchant];
+            let support = people.support[order.marketplace];
+
+            // When it was reported: open cases recently, closed ones earlier.
+            let age = match status {
+                Status::Submitted | Status::AwaitingMerchant => Duration::minutes(self.rng.random_range(20..60 * 60)),
+                Status::AwaitingCustomer | Status::AwaitingReturn | Status::PlatformReview => {
+                    Duration::hours(self.rng.random_range(30..240))
+                }
+                _ => Duration::days(self.rng.random_range(5..60)),
+            };
+            let earliest = order.delivered_at.unwrap_or(order.placed_at) + Duration::hours(1);
+            let created_at = (self.now - age).max(earliest).min(self.now - Duration::minutes(10));
+
+            // Claim the first line, or every line on every fourth case.
+            let claimed: Vec<_> = if k % 4 == 3 { order.lines.iter().collect() } else { order.lines.iter().take(1).collect() };
+            let claimed_value: i64 = claimed.iter().map(|(_, _, q, p)| q * p).sum();
+            let product = claimed[0].1.clone();
+            let description = catalog::description(reason, mp.locale, &product);
+            let outcome = match status {
+                Status::Resolved => Some(OUTCOMES[k % OUTCOMES.len()]),
+                Status::Rejected => Some("rejected"),
+                _ => None,
+            };
+            let rating = (status.is_closed() && k % 3 != 2).then_some(i64::from(k % 5 != 0));
+            let held_by = (status.is_open() && handler == Handler::Merchant && k % 5 == 1).then_some(agents[k % 2]);
+
+            sqlx::query(
+                "INSERT INTO cases (id, marketplace_id, merchant_id, customer_id, order_id, kind, reason, status,
+                    handler, description, claimed_value_minor, held_by, free_return, prepared, outcome, rating,
+                    version, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 1, ?, ?)",
+            )
+            .bind(case_id)
+            .bind(mp.id)
+            .bind(m.id)
+            .bind(order.customer_id)
+            .bind(order.id)
+            .bind(reason.default_kind().as_str())
+            .bind(reason.as_str())
+            .bind(status.as_str())
+            .bind(handler.as_str())
+            .bind(&description)
+            .bind(claimed_value)
+            .bind(held_by)
+            .bind(k % 6 == 0)
+            .bind(outcome)
+            .bind(rating)
+            .bind(created_at)
+            .bind(created_at)
+            .execute(&mut **tx)
+            .await?;
+            for (line_id, _, quantity, _) in &claimed {
+                sqlx::query("INSERT INTO case_lines (case_id, order_line_id, quantity) VALUES (?, ?, ?)")
+                    .bind(case_id)
+                    .bind(line_id)
+                    .bind(quantity)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            if matches!(reason, Reason::Damaged | Reason::Defective | Reason::WrongGoods) {
+                for n in 0..(1 + k % 2) {
+                    let photo = self
+                        .attachment(tx, mp.id, &format!("photo-{}.png", n + 1), images::damage_photo(k * 3 + n)?)
+                        .await?;
+                    sqlx::query("INSERT INTO case_photos (case_id, attachment_id) VALUES (?, ?)")
+                        .bind(case_id)
+                        .bind(photo)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+
+            // The story so far, in messages and events.
+            let mut clock = Clock { at: created_at, end: self.now };
+            let mut log = Log { case_id, tx };
+            log.event(order.customer_id, "case_created", json!({ "reason": reason, "kind": reason.default_kind() }), clock.at).await?;
+            let agent = agents[k % 2];
+            match status {
+                Status::Submitted => {}
+                Status::AwaitingCustomer => {
+                    log.message(agent, catalog::merchant_question(mp.locale), clock.tick(90)).await?;
+                    log.status(agent, Status::Submitted, status, clock.at).await?;
+                }
+                Status::AwaitingMerchant => {
+                    log.message(agent, catalog::merchant_question(mp.locale), clock.tick(90)).await?;
+                    log.status(agent, Status::Submitted, Status::AwaitingCustomer, clock.at).await?;
+                    log.message(order.customer_id, catalog::customer_answer(mp.locale), clock.tick(240)).await?;
+                    log.status(order.customer_id, Status::AwaitingCustomer, status, clock.at).await?;
+                }
+                Status::PlatformReview => {
+                    log.status_system(Status::Submitted, status, clock.tick(1)).await?;
+                    log.message(support, catalog::support_message(mp.locale), clock.tick(300)).await?;
+                }
+                Status::AwaitingReturn | Status::Resolved | Status::Rejected => {
+                    let actor = if handler == Handler::Platform { support } else { agent };
+                    log.message(actor, catalog::merchant_decision(mp.locale, status), clock.tick(180)).await?;
+                    let decision = json!({ "outcome": outcome.unwrap_or("return_label"), "amount_minor": claimed_value, "currency": mp.currency });
+                    log.event(actor, "decision_made", decision, clock.at).await?;
+                    log.status(actor, Status::Submitted, status, clock.at).await?;
+                }
+            }
+            if k % 3 == 0 && handler == Handler::Merchant {
+                let note_at = clock.tick(30);
+                sqlx::query("INSERT INTO notes (case_id, author_id, body, created_at) VALUES (?, ?, ?, ?)")
+                    .bind(case_id)
+                    .bind(agents[(k + 1) % 2])
+                    .bind(catalog::internal_note(mp.locale))
+                    .bind(note_at)
+                    .execute(&mut **log.tx)
+                    .await?;
+                log.event(agents[(k + 1) % 2], "note_added", json!({}), note_at).await?;
+            }
+            if let Some(holder) = held_by {
+                log.event(holder, "held", json!({}), clock.tick(5)).await?;
+            }
+            sqlx::query("UPDATE cases SET updated_at = ? WHERE id = ?")
+                .bind(clock.at)
+                .bind(case_id)
+                .execute(&mut **log.tx)
+                .await?;
+            case_id += 1;
+            k += 1;
+        }
+        Ok(())
+    }
+}
+
+fn sku(prefix: &str, index: usize) -> String {
+    format!("{prefix}-{:03}", index + 1)
+}
+
+/// Advances through a case's history without passing the present.
+struct Clock {
+    at: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+impl Clock {
+    fn tick(&mut self, minutes: i64) -> DateTime<Utc> {
+        self.at = (self.at + Duration::minutes(minutes)).min(self.end - Duration::minutes(1)).max(self.at);
+        self.at
+    }
+}
+
+/// Writes one case's messages and events.
+struct Log<'t, 'c> {
+    case_id: i64,
+    tx: &'t mut Tx<'c>,
+}
+
+impl Log<'_, '_> {
+    async fn event(&mut self, actor: i64, kind: &str, data: serde_json::Value, at: DateTime<Utc>) -> anyhow::Result<()> {
+        self.event_by(Some(actor), kind, data, at).await
+    }
+
+    async fn event_by(&mut self, actor: Option<i64>, kind: &str, data: serde_json::Value, at: DateTime<Utc>) -> anyhow::Result<()> {
+        sqlx::query("INSERT INTO events (case_id, actor_id, kind, data, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(self.case_id)
+            .bind(actor)
+            .bind(kind)
+            .bind(data.to_string())
+            .bind(at)
+            .execute(&mut **self.tx)
+            .await?;
+        Ok(())
+    }
+
+    async fn status(&mut self, actor: i64, from: Status, to: Status, at: DateTime<Utc>) -> anyhow::Result<()> {
+        self.event(actor, "status_changed", json!({ "from": from, "to": to }), at).await
+    }
+
+    async fn status_system(&mut self, from: Status, to: Status, at: DateTime<Utc>) -> anyhow::Result<()> {
+        self.event_by(None, "status_changed", json!({ "from": from, "to": to }), at).await
+    }
+
+    async fn message(&mut self, author: i64, body: &str, at: DateTime<Utc>) -> anyhow::Result<()> {
+        sqlx::query("INSERT INTO messages (case_id, author_id, body, created_at) VALUES (?, ?, ?, ?)")
+            .bind(self.case_id)
+            .bind(author)
+            .bind(body)
+            .bind(at)
+            .execute(&mut **self.tx)
+            .await?;
+        self.event(author, "message_added", json!({}), at).await
+    }
+}

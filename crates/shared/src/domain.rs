@@ -1,0 +1,164 @@
+//! The closed vocabularies of the domain (PRODUCT.md §1–§4). Each is stored and
+//! sent as its snake_case name, so the database, the wire and the SPA agree.
+
+/// Declares a string-backed enum with `ALL`, `as_str` and `FromStr`, so every
+/// vocabulary parses and prints the same way in the database and on the wire.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value, in the order the product lists them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable snake_case name used in storage, URLs and JSON.
+            pub const fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::domain::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(crate::domain::UnknownValue),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+/// A name outside a vocabulary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownValue;
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("unknown value")
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
+string_enum! {
+    /// Who is signed in; decides what they may see and do.
+    Role { Merchant = "merchant", Customer = "customer", Support = "support" }
+}
+
+string_enum! {
+    /// The three errand types of Reclaimit.
+    Kind { Regret = "regret", Missing = "missing", Complaint = "complaint" }
+}
+
+string_enum! {
+    /// Why the customer claims.
+    Reason {
+        ChangedMind = "changed_mind",
+        Damaged = "damaged",
+        Defective = "defective",
+        MissingItems = "missing_items",
+        WrongGoods = "wrong_goods",
+        NotAsDescribed = "not_as_described",
+        InvoiceIncorrect = "invoice_incorrect",
+        DeliveryLate = "delivery_late",
+        Other = "other",
+    }
+}
+
+impl Reason {
+    /// The reasons a marketplace lets its merchants handle unless its policy
+    /// says otherwise; any other reason goes straight to the platform.
+    pub const MERCHANT_HANDLED_BY_DEFAULT: &'static [Reason] = &[
+        Reason::ChangedMind,
+        Reason::Damaged,
+        Reason::Defective,
+        Reason::MissingItems,
+        Reason::WrongGoods,
+        Reason::NotAsDescribed,
+    ];
+
+    /// The kind a customer's reason implies when they do not pick one.
+    pub const fn default_kind(self) -> Kind {
+        match self {
+            Reason::ChangedMind => Kind::Regret,
+            Reason::MissingItems | Reason::DeliveryLate => Kind::Missing,
+            _ => Kind::Complaint,
+        }
+    }
+}
+
+string_enum! {
+    /// Who decides the case.
+    Handler { Merchant = "merchant", Platform = "platform" }
+}
+
+string_enum! {
+    /// Whether the marketplace pays the merchant for the order yet.
+    Payout { Pending = "pending", Blocked = "blocked", Released = "released" }
+}
+
+string_enum! {
+    /// The languages claimdesk speaks.
+    Locale { En = "en", Sv = "sv", Nl = "nl" }
+}
+
+string_enum! {
+    /// Whether a customer buys as a consumer or as a retailer (B2B).
+    CustomerKind { Consumer = "consumer", Retailer = "retailer" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_round_trips_through_its_name() {
+        fn check<T: std::str::FromStr + Copy + PartialEq + std::fmt::Debug + std::fmt::Display>(
+            all: &[T],
+        ) {
+            for v in all {
+                assert_eq!(v.to_string().parse::<T>().ok(), Some(*v));
+            }
+        }
+        check(Role::ALL);
+        check(Kind::ALL);
+        check(Reason::ALL);
+        check(Handler::ALL);
+        check(Payout::ALL);
+        check(Locale::ALL);
+        assert!("Merchant".parse::<Role>().is_err());
+        assert_eq!(Reason::ALL.len(), 9);
+    }
+
+    #[test]
+    fn default_merchant_reasons_are_the_first_six() {
+        assert_eq!(Reason::MERCHANT_HANDLED_BY_DEFAULT, &Reason::ALL[..6]);
+    }
+
+    #[test]
+    fn reasons_imply_a_kind() {
+        let table = [
+            (Reason::ChangedMind, Kind::Regret),
+            (Reason::MissingItems, Kind::Missing),
+            (Reason::DeliveryLate, Kind::Missing),
+            (Reason::Damaged, Kind::Complaint),
+            (Reason::WrongGoods, Kind::Complaint),
+            (Reason::InvoiceIncorrect, Kind::Complaint),
+        ];
+        for (reason, kind) in table {
+            assert_eq!(reason.default_kind(), kind, "{reason}");
+        }
+    }
+}

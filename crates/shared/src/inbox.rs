@@ -1,0 +1,86 @@
+//! The inboxes each role works (PRODUCT.md §4) and the statuses they hold.
+
+use crate::domain::{string_enum, Role};
+use crate::status::Status;
+
+string_enum! {
+    /// A queue of cases. Which inboxes exist depends on the role.
+    Inbox {
+        // Merchant inboxes.
+        Open = "open",
+        Parked = "parked",
+        Approved = "approved",
+        Rejected = "rejected",
+        Platform = "platform",
+        // Customer inbox.
+        Mine = "mine",
+        // Support inboxes.
+        PlatformReview = "platform_review",
+        All = "all",
+    }
+}
+
+impl Inbox {
+    /// The inboxes a role sees, in navigation order; the first is its home.
+    pub const fn for_role(role: Role) -> &'static [Inbox] {
+        match role {
+            Role::Merchant => &[
+                Inbox::Open,
+                Inbox::Parked,
+                Inbox::Approved,
+                Inbox::Rejected,
+                Inbox::Platform,
+            ],
+            Role::Customer => &[Inbox::Mine],
+            Role::Support => &[Inbox::PlatformReview, Inbox::All],
+        }
+    }
+
+    /// The statuses this inbox lists; empty means every status.
+    pub const fn statuses(self) -> &'static [Status] {
+        match self {
+            Inbox::Open => &[Status::Submitted, Status::AwaitingMerchant],
+            Inbox::Parked => &[Status::AwaitingCustomer, Status::AwaitingReturn],
+            Inbox::Approved => &[Status::Resolved],
+            Inbox::Rejected => &[Status::Rejected],
+            Inbox::Platform | Inbox::PlatformReview => &[Status::PlatformReview],
+            Inbox::Mine | Inbox::All => &[],
+        }
+    }
+
+    /// Whether `role` may open this inbox.
+    pub fn visible_to(self, role: Role) -> bool {
+        Inbox::for_role(role).contains(&self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_has_exactly_one_merchant_inbox() {
+        for status in Status::ALL {
+            let homes: Vec<_> = Inbox::for_role(Role::Merchant)
+                .iter()
+                .filter(|i| i.statuses().contains(status))
+                .collect();
+            assert_eq!(homes.len(), 1, "{status} is in {homes:?}");
+        }
+    }
+
+    #[test]
+    fn inboxes_per_role() {
+        let table = [
+            (Inbox::Open, Role::Merchant, true),
+            (Inbox::Open, Role::Customer, false),
+            (Inbox::Mine, Role::Customer, true),
+            (Inbox::Mine, Role::Support, false),
+            (Inbox::PlatformReview, Role::Support, true),
+            (Inbox::All, Role::Merchant, false),
+        ];
+        for (inbox, role, expected) in table {
+            assert_eq!(inbox.visible_to(role), expected, "{inbox} for {role}");
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! The JSON shapes of the `/api/v1` contract. The backend serialises them and
+//! describes them in its OpenAPI document; the SPA deserialises them.
+//!
+//! Money travels as integer minor units (öre, cents) with the currency code,
+//! so no float ever rounds a refund.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{CustomerKind, Handler, Kind, Locale, Payout, Reason, Role};
+use crate::{CaseId, Inbox, Status};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Credentials for `POST /api/v1/session`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+/// A marketplace, as much as the SPA needs to label and format with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MarketplaceRef {
+    pub id: i64,
+    pub name: String,
+    pub currency: String,
+}
+
+/// A merchant (seller, brand).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MerchantRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The signed-in user, from `GET /api/v1/me`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Me {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub locale: Locale,
+    pub marketplace: MarketplaceRef,
+    /// Set for merchant agents only.
+    pub merchant: Option<MerchantRef>,
+}
+
+/// `PATCH /api/v1/me`: what a user may change about themselves.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UpdateMe {
+    pub locale: Locale,
+}
+
+/// One row of an inbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub kind: Kind,
+    pub reason: Reason,
+    pub status: Status,
+    pub handler: Handler,
+    pub customer_name: String,
+    pub merchant_name: String,
+    pub order_number: String,
+    pub legacy_order_number: Option<String>,
+    /// Title of the first claimed product, for scanning the list.
+    pub product_title: String,
+    pub claimed_value_minor: i64,
+    pub currency: String,
+    pub created_at: DateTime<Utc>,
+    /// Name of the agent holding the case, if any.
+    pub held_by: Option<String>,
+}
+
+/// A page of an inbox, from `GET /api/v1/cases`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CasePage {
+    pub inbox: Inbox,
+    pub items: Vec<CaseSummary>,
+    /// Cases in the inbox matching the query, over all pages.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A file attached to a case, message or note.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Attachment {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    /// Where to download it (same origin, session required).
+    pub url: String,
+}
+
+/// The buyer, as the desk sees them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CustomerView {
+    pub name: String,
+    pub email: String,
+    pub kind: CustomerKind,
+    /// The retailer's company, for B2B buyers.
+    pub company: Option<String>,
+    pub address: String,
+}
+
+/// One line of an order, with how much of it this case claims.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderLineView {
+    pub id: i64,
+    pub sku: String,
+    pub title: String,
+    pub image_url: Option<String>,
+    pub quantity: i64,
+    pub unit_price_minor: i64,
+    /// Zero when this case does not claim the line.
+    pub claimed_quantity: i64,
+}
+
+/// The order a case is about (the Receipt tab).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderView {
+    pub number: String,
+    /// The order number from before the marketplace migrated, where present.
+    pub legacy_number: Option<String>,
+    pub placed_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub currency: String,
+    pub total_minor: i64,
+    pub payout: Payout,
+    pub lines: Vec<OrderLineView>,
+}
+
+/// Everything about one case, from `GET /api/v1/cases/{id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub summary: CaseSummary,
+    pub description: String,
+    pub order: OrderView,
+    pub customer: CustomerView,
+    pub photos: Vec<Attachment>,
+    /// Incremented on every change; writes send it back to detect conflicts.
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One field that failed validation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FieldError {
+    /// The JSON name of the field.
+    pub field: String,
+    /// A stable code the SPA translates, e.g. `required`, `invalid_email`.
+    pub code: String,
+    /// An English explanation for API users.
+    pub message: String,
+}
+
+/// An RFC 9457 problem details document, sent as `application/problem+json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Problem {
+    /// A stable URI naming the kind of problem, e.g. `urn:claimdesk:problem:not-found`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// `GET /api/v1/health`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
