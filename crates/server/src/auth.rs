@@ -42,7 +42,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 /// Whether `password` matches the stored hash.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -61,13 +65,15 @@ fn token_hash(token: &str) -> String {
 pub async fn create_session(state: &AppState, user_id: i64) -> Result<String, AppError> {
     let token = hex::encode(rand::rng().random::<[u8; 32]>());
     let now = state.now();
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-        .bind(token_hash(&token))
-        .bind(user_id)
-        .bind(now)
-        .bind(now + Duration::days(SESSION_DAYS))
-        .execute(&state.db)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now + Duration::days(SESSION_DAYS))
+    .execute(&state.db)
+    .await?;
     Ok(token)
 }
 
@@ -181,7 +187,10 @@ pub async fn user_for_token(
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = request_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
         user_for_token(state, &token, state.now())
             .await?
@@ -191,15 +200,20 @@ impl FromRequestParts<AppState> for CurrentUser {
 
 /// Refuses writes that could come from another site (see the module comment).
 pub async fn csrf_guard(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if !safe {
         let headers = request.headers();
         let cross_site = headers
             .get("sec-fetch-site")
             .is_some_and(|v| v.as_bytes() == b"cross-site");
         if cross_site || !headers.contains_key(CSRF_HEADER) {
-            return AppError::Forbidden("writes need the X-Claimdesk-Csrf header and must come from this site")
-                .into_response();
+            return AppError::Forbidden(
+                "writes need the X-Claimdesk-Csrf header and must come from this site",
+            )
+            .into_response();
         }
     }
     next.run(request).await

@@ -58,8 +58,16 @@ impl AppError {
                 "validation",
                 "Some fields are not valid",
             ),
-            AppError::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed", "The request could not be read"),
-            AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Sign in to continue"),
+            AppError::Malformed(_) => (
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                "The request could not be read",
+            ),
+            AppError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Sign in to continue",
+            ),
             AppError::InvalidCredentials => (
                 StatusCode::UNAUTHORIZED,
                 "invalid-credentials",

@@ -3,8 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::Parser;
 use claimdesk_server::{app, db, seed, AppState, Config};
+use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 /// The claimdesk reference claims backend.
@@ -15,7 +15,11 @@ struct Cli {
     #[arg(long, env = "ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// SQLite database URL; the file is created if missing.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/claimdesk.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/claimdesk.db"
+    )]
     database_url: String,
     /// The built SPA to serve at `/` (Trunk's dist directory).
     #[arg(long, env = "STATIC_DIR")]
@@ -31,14 +35,22 @@ struct Cli {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .init();
     let cli = Cli::parse();
     let pool = db::connect(&cli.database_url).await?;
     if cli.seed_demo && seed::seed_if_empty(&pool, chrono::Utc::now()).await? {
         tracing::info!("seeded the demo data");
     }
-    let state = AppState::new(pool, Config { static_dir: cli.static_dir, secure_cookies: cli.secure_cookies });
+    let state = AppState::new(
+        pool,
+        Config {
+            static_dir: cli.static_dir,
+            secure_cookies: cli.secure_cookies,
+        },
+    );
     let listener = tokio::net::TcpListener::bind(cli.addr).await?;
     let addr = listener.local_addr()?;
     // Test harnesses read this line to learn the port when started with port 0.

@@ -8,7 +8,10 @@ use crate::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "claimdesk API", description = "The claims backend contract the claimdesk SPA speaks."),
+    info(
+        title = "claimdesk API",
+        description = "The claims backend contract the claimdesk SPA speaks."
+    ),
     paths(
         routes::health::health_get,
         routes::session::session_create,

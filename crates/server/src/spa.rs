@@ -12,7 +12,9 @@ use tower_http::services::{ServeDir, ServeFile};
 
 /// A router serving `dir`, falling back to its `index.html`.
 pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
-    let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
+    let index = ServeFile::new(dir.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
     let files = ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip()
@@ -27,7 +29,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
 pub fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
-    let Some((_, tail)) = stem.rsplit_once('-') else { return false };
+    let Some((_, tail)) = stem.rsplit_once('-') else {
+        return false;
+    };
     let hash = tail.strip_suffix("_bg").unwrap_or(tail);
     hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -41,7 +45,9 @@ async fn cache_control(request: Request, next: Next) -> Response {
         // index.html and unhashed files: always ask whether they changed.
         "no-cache"
     };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
 }
 

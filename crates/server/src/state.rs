@@ -24,7 +24,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: SqlitePool, config: Config) -> Self {
-        AppState { db, config: Arc::new(config) }
+        AppState {
+            db,
+            config: Arc::new(config),
+        }
     }
 
     /// The current time. Every rule that depends on time reads it here, so

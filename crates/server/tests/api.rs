@@ -20,8 +20,17 @@ async fn health_and_openapi_answer() {
 
     let doc = app.get("/api/v1/openapi.json", None).await.json();
     let paths = doc["paths"].as_object().unwrap();
-    for path in ["/api/v1/session", "/api/v1/me", "/api/v1/cases", "/api/v1/cases/{id}", "/api/v1/files/{id}"] {
-        assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
+    for path in [
+        "/api/v1/session",
+        "/api/v1/me",
+        "/api/v1/cases",
+        "/api/v1/cases/{id}",
+        "/api/v1/files/{id}",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
 }
@@ -29,18 +38,30 @@ async fn health_and_openapi_answer() {
 #[tokio::test]
 async fn unknown_api_routes_are_problems() {
     let app = TestApp::seeded().await;
-    app.get("/api/v1/nope", None).await.problem(StatusCode::NOT_FOUND, "not-found");
+    app.get("/api/v1/nope", None)
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
 }
 
 #[tokio::test]
 async fn sign_in_sets_a_strict_http_only_cookie_and_me_answers() {
     let app = TestApp::seeded().await;
     let reply = app
-        .write("POST", "/api/v1/session", None, &json!({ "email": MERCHANT_NORDIC, "password": "claimdesk-demo" }))
+        .write(
+            "POST",
+            "/api/v1/session",
+            None,
+            &json!({ "email": MERCHANT_NORDIC, "password": "claimdesk-demo" }),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.json()["role"], "merchant");
-    let cookie = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    let cookie = reply
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
 
@@ -55,24 +76,55 @@ async fn sign_in_sets_a_strict_http_only_cookie_and_me_answers() {
 async fn sign_in_failures_say_why_without_revealing_accounts() {
     let app = TestApp::seeded().await;
     let wrong_password = app
-        .write("POST", "/api/v1/session", None, &json!({ "email": MERCHANT_NORDIC, "password": "wrong" }))
+        .write(
+            "POST",
+            "/api/v1/session",
+            None,
+            &json!({ "email": MERCHANT_NORDIC, "password": "wrong" }),
+        )
         .await
         .problem(StatusCode::UNAUTHORIZED, "invalid-credentials");
     let unknown_email = app
-        .write("POST", "/api/v1/session", None, &json!({ "email": "nobody@example.com", "password": "wrong" }))
+        .write(
+            "POST",
+            "/api/v1/session",
+            None,
+            &json!({ "email": "nobody@example.com", "password": "wrong" }),
+        )
         .await
         .problem(StatusCode::UNAUTHORIZED, "invalid-credentials");
-    assert_eq!(wrong_password, unknown_email, "a wrong email must look like a wrong password");
+    assert_eq!(
+        wrong_password, unknown_email,
+        "a wrong email must look like a wrong password"
+    );
 
     let p = app
-        .write("POST", "/api/v1/session", None, &json!({ "email": "not-an-email", "password": "" }))
+        .write(
+            "POST",
+            "/api/v1/session",
+            None,
+            &json!({ "email": "not-an-email", "password": "" }),
+        )
         .await
         .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
-    let fields: HashSet<_> = p["errors"].as_array().unwrap().iter().map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap())).collect();
-    assert_eq!(fields, HashSet::from([("email", "invalid_email"), ("password", "required")]));
+    let fields: HashSet<_> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        HashSet::from([("email", "invalid_email"), ("password", "required")])
+    );
 
     let p = app
-        .write("POST", "/api/v1/session", None, &json!({ "email": MERCHANT_NORDIC }))
+        .write(
+            "POST",
+            "/api/v1/session",
+            None,
+            &json!({ "email": MERCHANT_NORDIC }),
+        )
         .await
         .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert_eq!(p["errors"][0]["field"], "password");
@@ -83,7 +135,9 @@ async fn sign_in_failures_say_why_without_revealing_accounts() {
         .header("x-claimdesk-csrf", "1")
         .body(Body::from("{not json"))
         .unwrap();
-    app.send(malformed).await.problem(StatusCode::BAD_REQUEST, "malformed");
+    app.send(malformed)
+        .await
+        .problem(StatusCode::BAD_REQUEST, "malformed");
 }
 
 #[tokio::test]
@@ -94,49 +148,96 @@ async fn writes_without_the_csrf_header_or_from_another_site_are_refused() {
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body.clone()))
         .unwrap();
-    app.send(no_header).await.problem(StatusCode::FORBIDDEN, "forbidden");
+    app.send(no_header)
+        .await
+        .problem(StatusCode::FORBIDDEN, "forbidden");
     let cross_site = Request::post("/api/v1/session")
         .header(header::CONTENT_TYPE, "application/json")
         .header("x-claimdesk-csrf", "1")
         .header("sec-fetch-site", "cross-site")
         .body(Body::from(body))
         .unwrap();
-    app.send(cross_site).await.problem(StatusCode::FORBIDDEN, "forbidden");
+    app.send(cross_site)
+        .await
+        .problem(StatusCode::FORBIDDEN, "forbidden");
 }
 
 #[tokio::test]
 async fn signed_out_users_get_401_everywhere_and_sign_out_ends_the_session() {
     let app = TestApp::seeded().await;
-    for path in ["/api/v1/me", "/api/v1/cases", "/api/v1/cases/C-10001", "/api/v1/files/1"] {
-        app.get(path, None).await.problem(StatusCode::UNAUTHORIZED, "unauthenticated");
-        app.get(path, Some("claimdesk_session=forged")).await.problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+    for path in [
+        "/api/v1/me",
+        "/api/v1/cases",
+        "/api/v1/cases/C-10001",
+        "/api/v1/files/1",
+    ] {
+        app.get(path, None)
+            .await
+            .problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+        app.get(path, Some("claimdesk_session=forged"))
+            .await
+            .problem(StatusCode::UNAUTHORIZED, "unauthenticated");
     }
     let session = app.sign_in(CUSTOMER_LISA).await;
-    assert_eq!(app.get("/api/v1/me", Some(&session)).await.status, StatusCode::OK);
-    let out = app.write("DELETE", "/api/v1/session", Some(&session), &json!({})).await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&session)).await.status,
+        StatusCode::OK
+    );
+    let out = app
+        .write("DELETE", "/api/v1/session", Some(&session), &json!({}))
+        .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    app.get("/api/v1/me", Some(&session)).await.problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+    app.get("/api/v1/me", Some(&session))
+        .await
+        .problem(StatusCode::UNAUTHORIZED, "unauthenticated");
 }
 
 #[tokio::test]
 async fn the_chosen_language_is_remembered_and_bad_values_are_field_errors() {
     let app = TestApp::seeded().await;
     let session = app.sign_in(MERCHANT_NORDIC).await;
-    let me = app.write("PATCH", "/api/v1/me", Some(&session), &json!({ "locale": "nl" })).await.json();
+    let me = app
+        .write(
+            "PATCH",
+            "/api/v1/me",
+            Some(&session),
+            &json!({ "locale": "nl" }),
+        )
+        .await
+        .json();
     assert_eq!(me["locale"], "nl");
-    assert_eq!(app.get("/api/v1/me", Some(&session)).await.json()["locale"], "nl");
+    assert_eq!(
+        app.get("/api/v1/me", Some(&session)).await.json()["locale"],
+        "nl"
+    );
 
     let p = app
-        .write("PATCH", "/api/v1/me", Some(&session), &json!({ "locale": "de" }))
+        .write(
+            "PATCH",
+            "/api/v1/me",
+            Some(&session),
+            &json!({ "locale": "de" }),
+        )
         .await
         .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert_eq!(p["errors"][0]["field"], "locale");
-    assert_eq!(app.get("/api/v1/me", Some(&session)).await.json()["locale"], "nl", "a refused change changes nothing");
+    assert_eq!(
+        app.get("/api/v1/me", Some(&session)).await.json()["locale"],
+        "nl",
+        "a refused change changes nothing"
+    );
 }
 
 async fn list(app: &TestApp, session: &str, query: &str) -> serde_json::Value {
-    let reply = app.get(&format!("/api/v1/cases?{query}"), Some(session)).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+    let reply = app
+        .get(&format!("/api/v1/cases?{query}"), Some(session))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
     reply.json()
 }
 
@@ -147,8 +248,15 @@ async fn merchant_inboxes_hold_only_their_own_cases_in_the_right_statuses() {
     for inbox in Inbox::for_role(claimdesk_shared::Role::Merchant) {
         let page = list(&app, &session, &format!("inbox={inbox}&per_page=200")).await;
         let items = page["items"].as_array().unwrap();
-        assert_eq!(page["total"].as_i64().unwrap(), items.len() as i64, "{inbox}");
-        assert!(!items.is_empty(), "the demo merchant's {inbox} inbox is empty");
+        assert_eq!(
+            page["total"].as_i64().unwrap(),
+            items.len() as i64,
+            "{inbox}"
+        );
+        assert!(
+            !items.is_empty(),
+            "the demo merchant's {inbox} inbox is empty"
+        );
         for item in items {
             assert_eq!(item["merchant_name"], "Nordic Home AB");
             let status: Status = item["status"].as_str().unwrap().parse().unwrap();
@@ -157,7 +265,12 @@ async fn merchant_inboxes_hold_only_their_own_cases_in_the_right_statuses() {
     }
     // The Open inbox is worked oldest first.
     let open = list(&app, &session, "inbox=open").await;
-    let created: Vec<_> = open["items"].as_array().unwrap().iter().map(|i| i["created_at"].as_str().unwrap().to_owned()).collect();
+    let created: Vec<_> = open["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["created_at"].as_str().unwrap().to_owned())
+        .collect();
     let mut sorted = created.clone();
     sorted.sort();
     assert_eq!(created, sorted);
@@ -218,9 +331,22 @@ async fn search_finds_by_case_id_order_number_customer_and_product() {
     let order = first["order_number"].as_str().unwrap();
     let customer = first["customer_name"].as_str().unwrap();
     for q in [id, order, &customer.to_lowercase(), &id.to_lowercase()] {
-        let found = list(&app, &session, &format!("inbox=open&q={}", q.replace(' ', "+"))).await;
-        let ids: Vec<_> = found["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
-        assert!(ids.contains(&id), "searching {q:?} did not find {id}: {ids:?}");
+        let found = list(
+            &app,
+            &session,
+            &format!("inbox=open&q={}", q.replace(' ', "+")),
+        )
+        .await;
+        let ids: Vec<_> = found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            ids.contains(&id),
+            "searching {q:?} did not find {id}: {ids:?}"
+        );
     }
     let nothing = list(&app, &session, "inbox=open&q=%25%25zz").await;
     assert_eq!(nothing["total"], 0);
@@ -232,13 +358,24 @@ async fn a_case_shows_its_order_customer_and_claimed_lines() {
     let session = app.sign_in(MERCHANT_NORDIC).await;
     let open = list(&app, &session, "inbox=open").await;
     let id = open["items"][0]["id"].as_str().unwrap().to_owned();
-    let case = app.get(&format!("/api/v1/cases/{id}"), Some(&session)).await.json();
+    let case = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&session))
+        .await
+        .json();
     assert_eq!(case["id"], id);
     assert!(case["order"]["number"].as_str().unwrap().starts_with("FM-"));
-    assert_eq!(case["order"]["payout"], "blocked", "an open case blocks the payout");
+    assert_eq!(
+        case["order"]["payout"], "blocked",
+        "an open case blocks the payout"
+    );
     let lines = case["order"]["lines"].as_array().unwrap();
-    assert!(lines.iter().any(|l| l["claimed_quantity"].as_i64().unwrap() > 0));
-    let claimed: i64 = lines.iter().map(|l| l["claimed_quantity"].as_i64().unwrap() * l["unit_price_minor"].as_i64().unwrap()).sum();
+    assert!(lines
+        .iter()
+        .any(|l| l["claimed_quantity"].as_i64().unwrap() > 0));
+    let claimed: i64 = lines
+        .iter()
+        .map(|l| l["claimed_quantity"].as_i64().unwrap() * l["unit_price_minor"].as_i64().unwrap())
+        .sum();
     assert_eq!(claimed, case["claimed_value_minor"].as_i64().unwrap());
     assert!(case["customer"]["email"].as_str().unwrap().contains('@'));
     assert_eq!(case["version"], 1);
@@ -247,7 +384,12 @@ async fn a_case_shows_its_order_customer_and_claimed_lines() {
 /// Every case id the seed made for a merchant, via the merchant's own session.
 async fn case_ids(app: &TestApp, session: &str, inbox: &str) -> Vec<String> {
     let page = list(app, session, &format!("inbox={inbox}&per_page=200")).await;
-    page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -262,13 +404,21 @@ async fn nobody_sees_a_case_outside_their_merchant_order_or_marketplace() {
 
     // A Nordic Home case that Oskar did not report.
     let open = list(&app, &nordic, "inbox=open&per_page=200").await;
-    let nordic_case = &open["items"].as_array().unwrap().iter()
+    let nordic_case = &open["items"]
+        .as_array()
+        .unwrap()
+        .iter()
         .find(|i| i["customer_name"] != "Oskar Johansson")
-        .unwrap()["id"].as_str().unwrap().to_owned();
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let path = format!("/api/v1/cases/{nordic_case}");
     // Another merchant, a customer who did not report it, another marketplace's support.
     for outsider in [&lumo, &oskar, &support_nl] {
-        app.get(&path, Some(outsider)).await.problem(StatusCode::NOT_FOUND, "not-found");
+        app.get(&path, Some(outsider))
+            .await
+            .problem(StatusCode::NOT_FOUND, "not-found");
     }
     // The same merchant's colleague and its marketplace's support may.
     for insider in [&colleague, &support_se] {
@@ -279,8 +429,12 @@ async fn nobody_sees_a_case_outside_their_merchant_order_or_marketplace() {
         assert!(!case_ids(&app, outsider, inbox).await.contains(nordic_case));
     }
     // Ids that cannot exist look like ids one may not see.
-    app.get("/api/v1/cases/C-99999999", Some(&nordic)).await.problem(StatusCode::NOT_FOUND, "not-found");
-    app.get("/api/v1/cases/banana", Some(&nordic)).await.problem(StatusCode::NOT_FOUND, "not-found");
+    app.get("/api/v1/cases/C-99999999", Some(&nordic))
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
+    app.get("/api/v1/cases/banana", Some(&nordic))
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
 }
 
 #[tokio::test]
@@ -295,8 +449,13 @@ async fn files_are_served_safely_and_only_to_those_who_may_see_them() {
     let mut image_url = None;
     for inbox in ["open", "parked", "approved", "rejected"] {
         for id in case_ids(&app, &nordic, inbox).await {
-            let case = app.get(&format!("/api/v1/cases/{id}"), Some(&nordic)).await.json();
-            image_url = image_url.or(case["order"]["lines"][0]["image_url"].as_str().map(str::to_owned));
+            let case = app
+                .get(&format!("/api/v1/cases/{id}"), Some(&nordic))
+                .await
+                .json();
+            image_url = image_url.or(case["order"]["lines"][0]["image_url"]
+                .as_str()
+                .map(str::to_owned));
             if let Some(url) = case["photos"][0]["url"].as_str() {
                 photo_url = Some(url.to_owned());
             }
@@ -308,12 +467,24 @@ async fn files_are_served_safely_and_only_to_those_who_may_see_them() {
     let photo = app.get(&photo_url, Some(&nordic)).await;
     assert_eq!(photo.status, StatusCode::OK);
     assert_eq!(photo.content_type(), "image/png");
-    assert_eq!(photo.headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(
+        photo.headers.get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
     assert!(photo.body.starts_with(b"\x89PNG"));
 
-    app.get(&photo_url, Some(&lumo)).await.problem(StatusCode::NOT_FOUND, "not-found");
-    app.get(&photo_url, Some(&support_nl)).await.problem(StatusCode::NOT_FOUND, "not-found");
+    app.get(&photo_url, Some(&lumo))
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
+    app.get(&photo_url, Some(&support_nl))
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
     // Product pictures are catalogue data: every user of the marketplace may load them.
-    assert_eq!(app.get(&image_url, Some(&lumo)).await.status, StatusCode::OK);
-    app.get(&image_url, Some(&support_nl)).await.problem(StatusCode::NOT_FOUND, "not-found");
+    assert_eq!(
+        app.get(&image_url, Some(&lumo)).await.status,
+        StatusCode::OK
+    );
+    app.get(&image_url, Some(&support_nl))
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
 }

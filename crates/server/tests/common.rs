@@ -39,16 +39,23 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
     pub fn content_type(&self) -> &str {
-        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
     /// Asserts this is a problem document of the given type and returns it.
     pub fn problem(&self, status: StatusCode, kind: &str) -> Value {
-        assert_eq!(self.status, status, "body: {}", String::from_utf8_lossy(&self.body));
+        assert_eq!(
+            self.status,
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
         assert_eq!(self.content_type(), "application/problem+json");
         let p = self.json();
         assert_eq!(p["type"], format!("urn:claimdesk:problem:{kind}"));
@@ -65,7 +72,11 @@ impl TestApp {
         let pool = db::connect(&url).await.unwrap();
         assert!(seed::seed_if_empty(&pool, seed_now()).await.unwrap());
         let state = AppState::new(pool, Config::default());
-        TestApp { router: app(state.clone()), state, _dir: dir }
+        TestApp {
+            router: app(state.clone()),
+            state,
+            _dir: dir,
+        }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
@@ -73,7 +84,11 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, path: &str, session: Option<&str>) -> Reply {
@@ -85,7 +100,13 @@ impl TestApp {
     }
 
     /// A write as the SPA sends it (JSON, with the CSRF header).
-    pub async fn write(&self, method: &str, path: &str, session: Option<&str>, body: &Value) -> Reply {
+    pub async fn write(
+        &self,
+        method: &str,
+        path: &str,
+        session: Option<&str>,
+        body: &Value,
+    ) -> Reply {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
@@ -94,16 +115,32 @@ impl TestApp {
         if let Some(cookie) = session {
             req = req.header(header::COOKIE, cookie);
         }
-        self.send(req.body(Body::from(body.to_string())).unwrap()).await
+        self.send(req.body(Body::from(body.to_string())).unwrap())
+            .await
     }
 
     /// Signs in with the demo password; returns the `Cookie` header value.
     pub async fn sign_in(&self, email: &str) -> String {
         let reply = self
-            .write("POST", "/api/v1/session", None, &serde_json::json!({ "email": email, "password": seed::DEMO_PASSWORD }))
+            .write(
+                "POST",
+                "/api/v1/session",
+                None,
+                &serde_json::json!({ "email": email, "password": seed::DEMO_PASSWORD }),
+            )
             .await;
-        assert_eq!(reply.status, StatusCode::OK, "sign-in as {email}: {}", String::from_utf8_lossy(&reply.body));
-        let set_cookie = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "sign-in as {email}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        let set_cookie = reply
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap();
         set_cookie.split(';').next().unwrap().to_owned()
     }
 }

@@ -81,7 +81,11 @@ mod tests {
     use super::*;
 
     fn check(input: &str, expected: Option<i64>) {
-        assert_eq!(input.parse::<CaseId>().ok().map(|c| c.0), expected, "{input:?}");
+        assert_eq!(
+            input.parse::<CaseId>().ok().map(|c| c.0),
+            expected,
+            "{input:?}"
+        );
     }
 
     #[test]

@@ -117,7 +117,11 @@ impl Status {
             // The system acts with the support role: it is the platform's clock.
             A::Escalate | A::AutoRefund if role == Role::Support => {
                 if self.clock_running() {
-                    Ok(if action == A::Escalate { S::PlatformReview } else { S::Resolved })
+                    Ok(if action == A::Escalate {
+                        S::PlatformReview
+                    } else {
+                        S::Resolved
+                    })
                 } else {
                     Err(TransitionError::InvalidInStatus)
                 }
@@ -140,22 +144,56 @@ mod tests {
     use TransitionError as E;
 
     fn check(from: Status, action: CaseAction, role: Role, expected: Result<Status, E>) {
-        assert_eq!(from.apply(action, role), expected, "{from} {action:?} by {role}");
+        assert_eq!(
+            from.apply(action, role),
+            expected,
+            "{from} {action:?} by {role}"
+        );
     }
 
     #[test]
     fn transitions() {
         let table = [
-            (S::Submitted, A::MessageToCustomer, M, Ok(S::AwaitingCustomer)),
-            (S::AwaitingMerchant, A::MessageToCustomer, M, Ok(S::AwaitingCustomer)),
-            (S::AwaitingReturn, A::MessageToCustomer, M, Ok(S::AwaitingReturn)),
-            (S::AwaitingCustomer, A::CustomerReply, C, Ok(S::AwaitingMerchant)),
+            (
+                S::Submitted,
+                A::MessageToCustomer,
+                M,
+                Ok(S::AwaitingCustomer),
+            ),
+            (
+                S::AwaitingMerchant,
+                A::MessageToCustomer,
+                M,
+                Ok(S::AwaitingCustomer),
+            ),
+            (
+                S::AwaitingReturn,
+                A::MessageToCustomer,
+                M,
+                Ok(S::AwaitingReturn),
+            ),
+            (
+                S::AwaitingCustomer,
+                A::CustomerReply,
+                C,
+                Ok(S::AwaitingMerchant),
+            ),
             (S::Submitted, A::CustomerReply, C, Ok(S::AwaitingMerchant)),
-            (S::PlatformReview, A::CustomerReply, C, Ok(S::PlatformReview)),
+            (
+                S::PlatformReview,
+                A::CustomerReply,
+                C,
+                Ok(S::PlatformReview),
+            ),
             (S::Submitted, A::ApproveAndClose, M, Ok(S::Resolved)),
             (S::AwaitingCustomer, A::Reject, M, Ok(S::Rejected)),
             (S::Submitted, A::ApproveWithReturn, M, Ok(S::AwaitingReturn)),
-            (S::AwaitingReturn, A::ApproveWithReturn, M, Err(E::InvalidInStatus)),
+            (
+                S::AwaitingReturn,
+                A::ApproveWithReturn,
+                M,
+                Err(E::InvalidInStatus),
+            ),
             (S::AwaitingReturn, A::ReturnReceived, M, Ok(S::Resolved)),
             (S::Submitted, A::ReturnReceived, M, Err(E::InvalidInStatus)),
             (S::AwaitingCustomer, A::CustomerResolves, C, Ok(S::Resolved)),
@@ -164,12 +202,27 @@ mod tests {
             (S::Rejected, A::Dispute, M, Err(E::NotAllowed)),
             (S::Submitted, A::Escalate, P, Ok(S::PlatformReview)),
             (S::AwaitingMerchant, A::AutoRefund, P, Ok(S::Resolved)),
-            (S::AwaitingCustomer, A::AutoRefund, P, Err(E::InvalidInStatus)),
+            (
+                S::AwaitingCustomer,
+                A::AutoRefund,
+                P,
+                Err(E::InvalidInStatus),
+            ),
             (S::AwaitingCustomer, A::NoReplyTimeout, P, Ok(S::Rejected)),
-            (S::AwaitingMerchant, A::NoReplyTimeout, P, Err(E::InvalidInStatus)),
+            (
+                S::AwaitingMerchant,
+                A::NoReplyTimeout,
+                P,
+                Err(E::InvalidInStatus),
+            ),
             (S::PlatformReview, A::Reject, P, Ok(S::Rejected)),
             (S::PlatformReview, A::ApproveAndClose, P, Ok(S::Resolved)),
-            (S::PlatformReview, A::MessageToCustomer, P, Ok(S::PlatformReview)),
+            (
+                S::PlatformReview,
+                A::MessageToCustomer,
+                P,
+                Ok(S::PlatformReview),
+            ),
         ];
         for (from, action, role, expected) in table {
             check(from, action, role, expected);
@@ -186,12 +239,22 @@ mod tests {
             (S::Rejected, A::CustomerReply, C, Err(E::Closed)),
             // Platform review is read-only for the merchant.
             (S::PlatformReview, A::ApproveAndClose, M, Err(E::NotAllowed)),
-            (S::PlatformReview, A::MessageToCustomer, M, Err(E::NotAllowed)),
+            (
+                S::PlatformReview,
+                A::MessageToCustomer,
+                M,
+                Err(E::NotAllowed),
+            ),
             // Customers cannot decide; merchants cannot speak for the customer.
             (S::Submitted, A::ApproveAndClose, C, Err(E::NotAllowed)),
             (S::Submitted, A::Reject, C, Err(E::NotAllowed)),
             (S::AwaitingCustomer, A::CustomerReply, M, Err(E::NotAllowed)),
-            (S::AwaitingCustomer, A::CustomerResolves, M, Err(E::NotAllowed)),
+            (
+                S::AwaitingCustomer,
+                A::CustomerResolves,
+                M,
+                Err(E::NotAllowed),
+            ),
             // Only the platform's clock escalates or refunds automatically.
             (S::Submitted, A::Escalate, M, Err(E::NotAllowed)),
             (S::Submitted, A::AutoRefund, C, Err(E::NotAllowed)),

@@ -38,9 +38,9 @@ pub struct CaseQuery {
 
 /// Reads a vocabulary column, treating an unknown value as corrupt data.
 fn column<T: FromStr>(value: &str, what: &str) -> Result<T, AppError> {
-    value
-        .parse()
-        .map_err(|_| AppError::Internal(anyhow::anyhow!("invalid {what} {value:?} in the database")))
+    value.parse().map_err(|_| {
+        AppError::Internal(anyhow::anyhow!("invalid {what} {value:?} in the database"))
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -98,7 +98,10 @@ const SUMMARY_FROM: &str = " FROM cases c
 
 /// Escapes `%`, `_` and `\` so a search for "50%" finds "50%".
 fn like_pattern(q: &str) -> String {
-    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -116,10 +119,18 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, scope: Scope, inbox: Inbox, q
     }
     if !q.is_empty() {
         let pattern = like_pattern(q);
-        qb.push(" AND (cu.name LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR cu.email LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR o.number LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR o.legacy_number LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" AND (cu.name LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+        qb.push(" OR cu.email LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+        qb.push(" OR o.number LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+        qb.push(" OR o.legacy_number LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
         qb.push(" OR EXISTS (SELECT 1 FROM case_lines cl JOIN order_lines ol ON ol.id = cl.order_line_id
                  WHERE cl.case_id = c.id AND (ol.title LIKE ")
             .push_bind(pattern.clone())
@@ -144,11 +155,19 @@ pub async fn cases_list(
     let role = user.role();
     let inbox = query.inbox.unwrap_or(Inbox::for_role(role)[0]);
     if !inbox.visible_to(role) {
-        return Err(AppError::field("inbox", "not_allowed", format!("the {inbox} inbox is not available to a {role}")));
+        return Err(AppError::field(
+            "inbox",
+            "not_allowed",
+            format!("the {inbox} inbox is not available to a {role}"),
+        ));
     }
     let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(AppError::field("per_page", "out_of_range", format!("per_page must be between 1 and {MAX_PER_PAGE}")));
+        return Err(AppError::field(
+            "per_page",
+            "out_of_range",
+            format!("per_page must be between 1 and {MAX_PER_PAGE}"),
+        ));
     }
     let page = query.page.unwrap_or(1);
     if page < 1 {
@@ -171,10 +190,22 @@ pub async fn cases_list(
         Inbox::Open => " ORDER BY c.created_at ASC, c.id ASC",
         _ => " ORDER BY c.created_at DESC, c.id DESC",
     });
-    list.push(" LIMIT ").push_bind(per_page).push(" OFFSET ").push_bind((page - 1) * per_page);
+    list.push(" LIMIT ")
+        .push_bind(per_page)
+        .push(" OFFSET ")
+        .push_bind((page - 1) * per_page);
     let rows: Vec<SummaryRow> = list.build_query_as().fetch_all(&state.db).await?;
-    let items = rows.into_iter().map(SummaryRow::into_summary).collect::<Result<_, _>>()?;
-    Ok(Json(CasePage { inbox, items, total, page, per_page }))
+    let items = rows
+        .into_iter()
+        .map(SummaryRow::into_summary)
+        .collect::<Result<_, _>>()?;
+    Ok(Json(CasePage {
+        inbox,
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 #[derive(sqlx::FromRow)]
@@ -291,7 +322,13 @@ pub async fn case_get(
         },
         photos: photos
             .into_iter()
-            .map(|(id, filename, content_type, size)| Attachment { id, filename, content_type, size, url: file_url(id) })
+            .map(|(id, filename, content_type, size)| Attachment {
+                id,
+                filename,
+                content_type,
+                size,
+                url: file_url(id),
+            })
             .collect(),
         description: detail.description,
         version: detail.version,
@@ -299,4 +336,3 @@ pub async fn case_get(
         summary,
     }))
 }
-

@@ -22,7 +22,11 @@ pub fn file_url(id: i64) -> String {
     params(("id" = i64, Path, description = "Attachment id")),
     responses((status = 200, description = "The file, with its media type"),
               (status = 404, body = claimdesk_shared::wire::Problem)))]
-pub async fn file_get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<Response> {
+pub async fn file_get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
     let mut qb = QueryBuilder::<Sqlite>::new(
         "SELECT a.filename, a.content_type, a.bytes FROM attachments a WHERE a.id = ",
     );
@@ -33,16 +37,28 @@ pub async fn file_get(State(state): State<AppState>, user: CurrentUser, Path(id)
         .push(") OR EXISTS (SELECT 1 FROM case_photos cp JOIN cases c ON c.id = cp.case_id WHERE cp.attachment_id = a.id AND ");
     Scope::of(&user).push_case_filter(&mut qb);
     qb.push("))");
-    let (filename, content_type, bytes): (String, String, Vec<u8>) =
-        qb.build_query_as().fetch_optional(&state.db).await?.ok_or(AppError::NotFound)?;
+    let (filename, content_type, bytes): (String, String, Vec<u8>) = qb
+        .build_query_as()
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
 
-    let disposition = format!("inline; filename=\"{}\"", filename.replace(['"', '\\', '\r', '\n'], "_"));
+    let disposition = format!(
+        "inline; filename=\"{}\"",
+        filename.replace(['"', '\\', '\r', '\n'], "_")
+    );
     Response::builder()
         .header(header::CONTENT_TYPE, content_type)
-        .header(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"))
+        .header(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        )
         .header(header::CONTENT_DISPOSITION, disposition)
         // Files never change once stored; only this user's browser may keep them.
-        .header(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400, immutable"))
+        .header(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, max-age=86400, immutable"),
+        )
         .body(Body::from(bytes))
         .map_err(|e| AppError::Internal(e.into()))
 }

@@ -36,15 +36,23 @@ pub async fn load_me(state: &AppState, user_id: i64) -> ApiResult<Me> {
     .fetch_optional(&state.db)
     .await?
     .ok_or(AppError::NotFound)?;
-    let bad = |what: &str| AppError::Internal(anyhow::anyhow!("user {user_id} has an invalid {what}"));
+    let bad =
+        |what: &str| AppError::Internal(anyhow::anyhow!("user {user_id} has an invalid {what}"));
     Ok(Me {
         id: row.id,
         name: row.name,
         email: row.email,
         role: row.role.parse().map_err(|_| bad("role"))?,
         locale: row.locale.parse().map_err(|_| bad("locale"))?,
-        marketplace: MarketplaceRef { id: row.marketplace_id, name: row.marketplace_name, currency: row.currency },
-        merchant: row.merchant_id.zip(row.merchant_name).map(|(id, name)| MerchantRef { id, name }),
+        marketplace: MarketplaceRef {
+            id: row.marketplace_id,
+            name: row.marketplace_name,
+            currency: row.currency,
+        },
+        merchant: row
+            .merchant_id
+            .zip(row.merchant_name)
+            .map(|(id, name)| MerchantRef { id, name }),
     })
 }
 

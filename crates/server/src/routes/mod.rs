@@ -17,7 +17,10 @@ pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health_get))
         .route("/openapi.json", get(crate::openapi::openapi_get))
-        .route("/session", axum::routing::post(session::session_create).delete(session::session_delete))
+        .route(
+            "/session",
+            axum::routing::post(session::session_create).delete(session::session_delete),
+        )
         .route("/me", get(me::me_get).patch(me::me_update))
         .route("/cases", get(cases::cases_list))
         .route("/cases/{id}", get(cases::case_get))

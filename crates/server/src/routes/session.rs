@@ -15,14 +15,30 @@ fn validate(input: &SignIn) -> Result<(), AppError> {
     let mut errors = Vec::new();
     let email = input.email.trim();
     if email.is_empty() {
-        errors.push(FieldError { field: "email".into(), code: "required".into(), message: "Enter your email address".into() });
+        errors.push(FieldError {
+            field: "email".into(),
+            code: "required".into(),
+            message: "Enter your email address".into(),
+        });
     } else if !email.contains('@') || email.len() > 254 {
-        errors.push(FieldError { field: "email".into(), code: "invalid_email".into(), message: "This is not an email address".into() });
+        errors.push(FieldError {
+            field: "email".into(),
+            code: "invalid_email".into(),
+            message: "This is not an email address".into(),
+        });
     }
     if input.password.is_empty() {
-        errors.push(FieldError { field: "password".into(), code: "required".into(), message: "Enter your password".into() });
+        errors.push(FieldError {
+            field: "password".into(),
+            code: "required".into(),
+            message: "Enter your password".into(),
+        });
     }
-    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
 }
 
 /// Signs in with email and password; sets the session cookie.
@@ -34,12 +50,15 @@ pub async fn session_create(
     ApiJson(input): ApiJson<SignIn>,
 ) -> ApiResult<(CookieJar, Json<Me>)> {
     validate(&input)?;
-    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
-        .bind(input.email.trim())
-        .fetch_optional(&state.db)
-        .await?;
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
+            .bind(input.email.trim())
+            .fetch_optional(&state.db)
+            .await?;
     let password = input.password.clone();
-    let hash = row.as_ref().map_or_else(|| auth::dummy_hash().to_owned(), |(_, h)| h.clone());
+    let hash = row
+        .as_ref()
+        .map_or_else(|| auth::dummy_hash().to_owned(), |(_, h)| h.clone());
     // Argon2 is CPU-bound by design; keep it off the async workers.
     let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
@@ -64,5 +83,8 @@ pub async fn session_delete(
     if let Some(token) = auth::request_token(&headers) {
         auth::delete_session(&state, &token).await?;
     }
-    Ok((StatusCode::NO_CONTENT, jar.add(session_cookie(&state, None))))
+    Ok((
+        StatusCode::NO_CONTENT,
+        jar.add(session_cookie(&state, None)),
+    ))
 }

@@ -61,7 +61,10 @@ pub const MERCHANTS: [MerchantSeed; 5] = [
         marketplace_id: 1,
         name: "Nordic Home AB",
         sku_prefix: "NH",
-        agents: [("Anna Lindqvist", "anna@nordichome.example", "en"), ("Erik Sjöberg", "erik@nordichome.example", "sv")],
+        agents: [
+            ("Anna Lindqvist", "anna@nordichome.example", "en"),
+            ("Erik Sjöberg", "erik@nordichome.example", "sv"),
+        ],
         products: [
             ("Linen duvet cover 150×210", 59_900),
             ("Stoneware mug set (4)", 34_900),
@@ -76,7 +79,10 @@ pub const MERCHANTS: [MerchantSeed; 5] = [
         marketplace_id: 1,
         name: "Lumo Electronics",
         sku_prefix: "LE",
-        agents: [("Sara Nilsson", "sara@lumo.example", "sv"), ("Johan Ek", "johan@lumo.example", "en")],
+        agents: [
+            ("Sara Nilsson", "sara@lumo.example", "sv"),
+            ("Johan Ek", "johan@lumo.example", "en"),
+        ],
         products: [
             ("Wireless earbuds Pro", 99_900),
             ("USB-C charger 65 W", 39_900),
@@ -91,7 +97,10 @@ pub const MERCHANTS: [MerchantSeed; 5] = [
         marketplace_id: 1,
         name: "Fjäll Outdoor",
         sku_prefix: "FO",
-        agents: [("Maja Holm", "maja@fjalloutdoor.example", "sv"), ("Olle Berg", "olle@fjalloutdoor.example", "sv")],
+        agents: [
+            ("Maja Holm", "maja@fjalloutdoor.example", "sv"),
+            ("Olle Berg", "olle@fjalloutdoor.example", "sv"),
+        ],
         products: [
             ("Trail running shoes", 139_900),
             ("Down jacket", 219_900),
@@ -106,7 +115,10 @@ pub const MERCHANTS: [MerchantSeed; 5] = [
         marketplace_id: 2,
         name: "Tulp & Co",
         sku_prefix: "TC",
-        agents: [("Daan Visser", "daan@tulpco.example", "nl"), ("Sanne de Boer", "sanne@tulpco.example", "en")],
+        agents: [
+            ("Daan Visser", "daan@tulpco.example", "nl"),
+            ("Sanne de Boer", "sanne@tulpco.example", "en"),
+        ],
         products: [
             ("Tulip bulbs crate (100)", 4_500),
             ("Ceramic vase set (6)", 7_800),
@@ -121,7 +133,10 @@ pub const MERCHANTS: [MerchantSeed; 5] = [
         marketplace_id: 2,
         name: "Studio Klei",
         sku_prefix: "SK",
-        agents: [("Femke Bakker", "femke@studioklei.example", "nl"), ("Ruben Smit", "ruben@studioklei.example", "nl")],
+        agents: [
+            ("Femke Bakker", "femke@studioklei.example", "nl"),
+            ("Ruben Smit", "ruben@studioklei.example", "nl"),
+        ],
         products: [
             ("Stoneware plates (12)", 9_600),
             ("Espresso cups (24)", 8_400),
@@ -142,31 +157,119 @@ pub const SUPPORT: [(i64, &str, &str, &str); 2] = [
 /// Consumers of the Swedish marketplace: (name, email, address). The first
 /// is the demo customer.
 pub const CONSUMERS: [(&str, &str, &str); 12] = [
-    ("Lisa Andersson", "lisa@kund.example", "Storgatan 12, 111 22 Stockholm"),
-    ("Oskar Johansson", "oskar.johansson@kund.example", "Vasagatan 3, 411 24 Göteborg"),
-    ("Elin Karlsson", "elin.karlsson@kund.example", "Kungsgatan 45, 753 21 Uppsala"),
-    ("Nils Persson", "nils.persson@kund.example", "Södra Förstadsgatan 8, 211 43 Malmö"),
-    ("Ebba Svensson", "ebba.svensson@kund.example", "Drottninggatan 19, 702 10 Örebro"),
-    ("Hugo Gustafsson", "hugo.gustafsson@kund.example", "Ågatan 5, 582 22 Linköping"),
-    ("Alva Larsson", "alva.larsson@kund.example", "Nygatan 27, 903 27 Umeå"),
-    ("Liam Olsson", "liam.olsson@kund.example", "Stora Torget 2, 722 15 Västerås"),
-    ("Wilma Eriksson", "wilma.eriksson@kund.example", "Järnvägsgatan 11, 252 24 Helsingborg"),
-    ("Axel Pettersson", "axel.pettersson@kund.example", "Slottsgatan 7, 602 22 Norrköping"),
-    ("Freja Jonsson", "freja.jonsson@kund.example", "Östra Storgatan 30, 553 21 Jönköping"),
-    ("Theo Magnusson", "theo.magnusson@kund.example", "Skolgatan 14, 972 33 Luleå"),
+    (
+        "Lisa Andersson",
+        "lisa@kund.example",
+        "Storgatan 12, 111 22 Stockholm",
+    ),
+    (
+        "Oskar Johansson",
+        "oskar.johansson@kund.example",
+        "Vasagatan 3, 411 24 Göteborg",
+    ),
+    (
+        "Elin Karlsson",
+        "elin.karlsson@kund.example",
+        "Kungsgatan 45, 753 21 Uppsala",
+    ),
+    (
+        "Nils Persson",
+        "nils.persson@kund.example",
+        "Södra Förstadsgatan 8, 211 43 Malmö",
+    ),
+    (
+        "Ebba Svensson",
+        "ebba.svensson@kund.example",
+        "Drottninggatan 19, 702 10 Örebro",
+    ),
+    (
+        "Hugo Gustafsson",
+        "hugo.gustafsson@kund.example",
+        "Ågatan 5, 582 22 Linköping",
+    ),
+    (
+        "Alva Larsson",
+        "alva.larsson@kund.example",
+        "Nygatan 27, 903 27 Umeå",
+    ),
+    (
+        "Liam Olsson",
+        "liam.olsson@kund.example",
+        "Stora Torget 2, 722 15 Västerås",
+    ),
+    (
+        "Wilma Eriksson",
+        "wilma.eriksson@kund.example",
+        "Järnvägsgatan 11, 252 24 Helsingborg",
+    ),
+    (
+        "Axel Pettersson",
+        "axel.pettersson@kund.example",
+        "Slottsgatan 7, 602 22 Norrköping",
+    ),
+    (
+        "Freja Jonsson",
+        "freja.jonsson@kund.example",
+        "Östra Storgatan 30, 553 21 Jönköping",
+    ),
+    (
+        "Theo Magnusson",
+        "theo.magnusson@kund.example",
+        "Skolgatan 14, 972 33 Luleå",
+    ),
 ];
 
 /// Retailers of the Dutch wholesale marketplace: (name, email, company,
 /// address). The first is the demo retailer.
 pub const RETAILERS: [(&str, &str, &str, &str); 8] = [
-    ("Bram Jansen", "bram@dewinkel.example", "De Winkel BV", "Oudegracht 112, 3511 AX Utrecht"),
-    ("Lotte de Jong", "lotte@lotteliving.example", "Lotte's Living", "Haarlemmerstraat 54, 1013 ES Amsterdam"),
-    ("Sem van Dijk", "sem@vandijkinterieur.example", "Van Dijk Interieur", "Witte de Withstraat 21, 3012 BL Rotterdam"),
-    ("Noor Bos", "noor@bosenbloem.example", "Bos & Bloem", "Grote Markt 9, 9711 LV Groningen"),
-    ("Julia Meijer", "julia@meijercadeaus.example", "Meijer Cadeaus", "Stratumseind 40, 5611 ET Eindhoven"),
-    ("Thijs Mulder", "thijs@muldermode.example", "Mulder Mode", "Lange Poten 12, 2511 CL Den Haag"),
-    ("Eva de Graaf", "eva@graafwonen.example", "Graaf Wonen", "Vismarkt 3, 3581 KT Utrecht"),
-    ("Lucas Vos", "lucas@vosconcept.example", "Vos Concept Store", "Breestraat 77, 2311 CK Leiden"),
+    (
+        "Bram Jansen",
+        "bram@dewinkel.example",
+        "De Winkel BV",
+        "Oudegracht 112, 3511 AX Utrecht",
+    ),
+    (
+        "Lotte de Jong",
+        "lotte@lotteliving.example",
+        "Lotte's Living",
+        "Haarlemmerstraat 54, 1013 ES Amsterdam",
+    ),
+    (
+        "Sem van Dijk",
+        "sem@vandijkinterieur.example",
+        "Van Dijk Interieur",
+        "Witte de Withstraat 21, 3012 BL Rotterdam",
+    ),
+    (
+        "Noor Bos",
+        "noor@bosenbloem.example",
+        "Bos & Bloem",
+        "Grote Markt 9, 9711 LV Groningen",
+    ),
+    (
+        "Julia Meijer",
+        "julia@meijercadeaus.example",
+        "Meijer Cadeaus",
+        "Stratumseind 40, 5611 ET Eindhoven",
+    ),
+    (
+        "Thijs Mulder",
+        "thijs@muldermode.example",
+        "Mulder Mode",
+        "Lange Poten 12, 2511 CL Den Haag",
+    ),
+    (
+        "Eva de Graaf",
+        "eva@graafwonen.example",
+        "Graaf Wonen",
+        "Vismarkt 3, 3581 KT Utrecht",
+    ),
+    (
+        "Lucas Vos",
+        "lucas@vosconcept.example",
+        "Vos Concept Store",
+        "Breestraat 77, 2311 CK Leiden",
+    ),
 ];
 
 /// What the customer writes when reporting, in the marketplace's language.

@@ -30,13 +30,19 @@ type Tx<'a> = Transaction<'a, Sqlite>;
 /// Seeds the demo world unless the database already has a marketplace.
 /// Returns whether it seeded.
 pub async fn seed_if_empty(pool: &SqlitePool, now: DateTime<Utc>) -> anyhow::Result<bool> {
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM marketplaces").fetch_one(pool).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM marketplaces")
+        .fetch_one(pool)
+        .await?;
     if existing > 0 {
         return Ok(false);
     }
     let password_hash = crate::auth::hash_password(DEMO_PASSWORD)?;
     let mut tx = pool.begin().await?;
-    let mut seeder = Seeder { rng: StdRng::seed_from_u64(2026), now, password_hash };
+    let mut seeder = Seeder {
+        rng: StdRng::seed_from_u64(2026),
+        now,
+        password_hash,
+    };
     seeder.run(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
@@ -170,24 +176,43 @@ impl Seeder {
         }
         let mut image_index = 0;
         for merchant in &MERCHANTS {
-            let email = merchant.agents[0].1.replace(|c: char| c != '@' && !c.is_ascii(), "");
-            sqlx::query("INSERT INTO merchants (id, marketplace_id, name, email) VALUES (?, ?, ?, ?)")
-                .bind(merchant.id)
-                .bind(merchant.marketplace_id)
-                .bind(merchant.name)
-                .bind(format!("claims@{}", email.split('@').nth(1).unwrap_or("merchant.example")))
-                .execute(&mut **tx)
-                .await?;
+            let email = merchant.agents[0]
+                .1
+                .replace(|c: char| c != '@' && !c.is_ascii(), "");
+            sqlx::query(
+                "INSERT INTO merchants (id, marketplace_id, name, email) VALUES (?, ?, ?, ?)",
+            )
+            .bind(merchant.id)
+            .bind(merchant.marketplace_id)
+            .bind(merchant.name)
+            .bind(format!(
+                "claims@{}",
+                email.split('@').nth(1).unwrap_or("merchant.example")
+            ))
+            .execute(&mut **tx)
+            .await?;
             let mut agents = [0; 2];
             for (slot, agent) in agents.iter_mut().zip(merchant.agents) {
                 *slot = self
-                    .user(tx, merchant.marketplace_id, Some(merchant.id), "merchant", agent, None)
+                    .user(
+                        tx,
+                        merchant.marketplace_id,
+                        Some(merchant.id),
+                        "merchant",
+                        agent,
+                        None,
+                    )
                     .await?;
             }
             people.agents.push(agents);
             for (n, (title, price)) in merchant.products.iter().enumerate() {
                 let image = self
-                    .attachment(tx, merchant.marketplace_id, &format!("{}-{:03}.png", merchant.sku_prefix, n + 1), images::product_image(image_index)?)
+                    .attachment(
+                        tx,
+                        merchant.marketplace_id,
+                        &format!("{}-{:03}.png", merchant.sku_prefix, n + 1),
+                        images::product_image(image_index)?,
+                    )
                     .await?;
                 image_index += 1;
                 sqlx::query("INSERT INTO products (sku, merchant_id, title, unit_price_minor, image_id) VALUES (?, ?, ?, ?, ?)")
@@ -201,24 +226,55 @@ impl Seeder {
             }
         }
         for (marketplace_id, name, email, locale) in catalog::SUPPORT {
-            people.support.push(self.user(tx, marketplace_id, None, "support", (name, email, locale), None).await?);
+            people.support.push(
+                self.user(
+                    tx,
+                    marketplace_id,
+                    None,
+                    "support",
+                    (name, email, locale),
+                    None,
+                )
+                .await?,
+            );
         }
         let mut consumers = Vec::new();
         for (name, email, address) in catalog::CONSUMERS {
-            consumers.push(self.user(tx, 1, None, "customer", (name, email, "sv"), Some(("consumer", None, address))).await?);
+            consumers.push(
+                self.user(
+                    tx,
+                    1,
+                    None,
+                    "customer",
+                    (name, email, "sv"),
+                    Some(("consumer", None, address)),
+                )
+                .await?,
+            );
         }
         let mut retailers = Vec::new();
         for (name, email, company, address) in catalog::RETAILERS {
             retailers.push(
-                self.user(tx, 2, None, "customer", (name, email, "nl"), Some(("retailer", Some(company), address)))
-                    .await?,
+                self.user(
+                    tx,
+                    2,
+                    None,
+                    "customer",
+                    (name, email, "nl"),
+                    Some(("retailer", Some(company), address)),
+                )
+                .await?,
             );
         }
         people.customers = vec![consumers, retailers];
         Ok(people)
     }
 
-    async fn orders(&mut self, tx: &mut Tx<'_>, people: &People) -> anyhow::Result<Vec<SeededOrder>> {
+    async fn orders(
+        &mut self,
+        tx: &mut Tx<'_>,
+        people: &People,
+    ) -> anyhow::Result<Vec<SeededOrder>> {
         let mut orders = Vec::with_capacity(ORDER_COUNT);
         for i in 0..ORDER_COUNT {
             // Three of five orders go to the bigger Swedish marketplace.
@@ -227,8 +283,14 @@ impl Seeder {
             let marketplace = (m.marketplace_id - 1) as usize;
             let customers = &people.customers[marketplace];
             // The demo customers order often, so their views are full.
-            let customer_id = if i % 5 == 0 { customers[0] } else { customers[self.rng.random_range(0..customers.len())] };
-            let placed_at = self.now - Duration::days(self.rng.random_range(4..100)) - Duration::minutes(self.rng.random_range(0..1440));
+            let customer_id = if i % 5 == 0 {
+                customers[0]
+            } else {
+                customers[self.rng.random_range(0..customers.len())]
+            };
+            let placed_at = self.now
+                - Duration::days(self.rng.random_range(4..100))
+                - Duration::minutes(self.rng.random_range(0..1440));
             let delivered = placed_at + Duration::days(self.rng.random_range(1..5));
             let delivered_at = (delivered < self.now - Duration::hours(6)).then_some(delivered);
             let mp = &MARKETPLACES[marketplace];
@@ -240,7 +302,11 @@ impl Seeder {
             let mut lines = Vec::new();
             for _ in 0..line_count {
                 let product = picks.remove(self.rng.random_range(0..picks.len()));
-                let quantity = if mp.wholesale { self.rng.random_range(2..=12) } else { self.rng.random_range(1..=2) };
+                let quantity = if mp.wholesale {
+                    self.rng.random_range(2..=12)
+                } else {
+                    self.rng.random_range(1..=2)
+                };
                 let (title, price) = m.products[product];
                 lines.push((product, title.to_owned(), quantity, price));
             }
@@ -277,12 +343,25 @@ impl Seeder {
                 .last_insert_rowid();
                 stored.push((line_id, title, quantity, price));
             }
-            orders.push(SeededOrder { id: order_id, marketplace, merchant, customer_id, placed_at, delivered_at, lines: stored });
+            orders.push(SeededOrder {
+                id: order_id,
+                marketplace,
+                merchant,
+                customer_id,
+                placed_at,
+                delivered_at,
+                lines: stored,
+            });
         }
         Ok(orders)
     }
 
-    async fn cases(&mut self, tx: &mut Tx<'_>, people: &People, orders: &[SeededOrder]) -> anyhow::Result<()> {
+    async fn cases(
+        &mut self,
+        tx: &mut Tx<'_>,
+        people: &People,
+        orders: &[SeededOrder],
+    ) -> anyhow::Result<()> {
         // Merchant-handled cases cycle through every status, weighted to open
         // ones as a real desk is; platform-routed reasons stay with the platform.
         const MERCHANT_STATUSES: [Status; 9] = [
@@ -296,8 +375,14 @@ impl Seeder {
             Status::Rejected,
             Status::PlatformReview,
         ];
-        const PLATFORM_STATUSES: [Status; 3] = [Status::PlatformReview, Status::Resolved, Status::Rejected];
-        const OUTCOMES: [&str; 4] = ["refund", "replacement", "return_refund", "proposal_accepted"];
+        const PLATFORM_STATUSES: [Status; 3] =
+            [Status::PlatformReview, Status::Resolved, Status::Rejected];
+        const OUTCOMES: [&str; 4] = [
+            "refund",
+            "replacement",
+            "return_refund",
+            "proposal_accepted",
+        ];
 
         let mut case_id = FIRST_CASE_ID;
         let mut k = 0usize;
@@ -314,7 +399,11 @@ impl Seeder {
             } else {
                 PLATFORM_STATUSES[(k / Reason::ALL.len()) % PLATFORM_STATUSES.len()]
             };
-            let handler = if merchant_handles && status != Status::PlatformReview { Handler::Merchant } else { Handler::Platform };
+            let handler = if merchant_handles && status != Status::PlatformReview {
+                Handler::Merchant
+            } else {
+                Handler::Platform
+            };
             let m = &MERCHANTS[order.merchant];
             let mp = &MARKETPLACES[order.marketplace];
             let agents = people.agents[order.merchant];
@@ -322,17 +411,25 @@ impl Seeder {
 
             // When it was reported: open cases recently, closed ones earlier.
             let age = match status {
-                Status::Submitted | Status::AwaitingMerchant => Duration::minutes(self.rng.random_range(20..60 * 60)),
+                Status::Submitted | Status::AwaitingMerchant => {
+                    Duration::minutes(self.rng.random_range(20..60 * 60))
+                }
                 Status::AwaitingCustomer | Status::AwaitingReturn | Status::PlatformReview => {
                     Duration::hours(self.rng.random_range(30..240))
                 }
                 _ => Duration::days(self.rng.random_range(5..60)),
             };
             let earliest = order.delivered_at.unwrap_or(order.placed_at) + Duration::hours(1);
-            let created_at = (self.now - age).max(earliest).min(self.now - Duration::minutes(10));
+            let created_at = (self.now - age)
+                .max(earliest)
+                .min(self.now - Duration::minutes(10));
 
             // Claim the first line, or every line on every fourth case.
-            let claimed: Vec<_> = if k % 4 == 3 { order.lines.iter().collect() } else { order.lines.iter().take(1).collect() };
+            let claimed: Vec<_> = if k % 4 == 3 {
+                order.lines.iter().collect()
+            } else {
+                order.lines.iter().take(1).collect()
+            };
             let claimed_value: i64 = claimed.iter().map(|(_, _, q, p)| q * p).sum();
             let product = claimed[0].1.clone();
             let description = catalog::description(reason, mp.locale, &product);
@@ -342,7 +439,8 @@ impl Seeder {
                 _ => None,
             };
             let rating = (status.is_closed() && k % 3 != 2).then_some(i64::from(k % 5 != 0));
-            let held_by = (status.is_open() && handler == Handler::Merchant && k % 5 == 1).then_some(agents[k % 2]);
+            let held_by = (status.is_open() && handler == Handler::Merchant && k % 5 == 1)
+                .then_some(agents[k % 2]);
 
             sqlx::query(
                 "INSERT INTO cases (id, marketplace_id, merchant_id, customer_id, order_id, kind, reason, status,
@@ -370,17 +468,27 @@ impl Seeder {
             .execute(&mut **tx)
             .await?;
             for (line_id, _, quantity, _) in &claimed {
-                sqlx::query("INSERT INTO case_lines (case_id, order_line_id, quantity) VALUES (?, ?, ?)")
-                    .bind(case_id)
-                    .bind(line_id)
-                    .bind(quantity)
-                    .execute(&mut **tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO case_lines (case_id, order_line_id, quantity) VALUES (?, ?, ?)",
+                )
+                .bind(case_id)
+                .bind(line_id)
+                .bind(quantity)
+                .execute(&mut **tx)
+                .await?;
             }
-            if matches!(reason, Reason::Damaged | Reason::Defective | Reason::WrongGoods) {
+            if matches!(
+                reason,
+                Reason::Damaged | Reason::Defective | Reason::WrongGoods
+            ) {
                 for n in 0..(1 + k % 2) {
                     let photo = self
-                        .attachment(tx, mp.id, &format!("photo-{}.png", n + 1), images::damage_photo(k * 3 + n)?)
+                        .attachment(
+                            tx,
+                            mp.id,
+                            &format!("photo-{}.png", n + 1),
+                            images::damage_photo(k * 3 + n)?,
+                        )
                         .await?;
                     sqlx::query("INSERT INTO case_photos (case_id, attachment_id) VALUES (?, ?)")
                         .bind(case_id)
@@ -391,44 +499,88 @@ impl Seeder {
             }
 
             // The story so far, in messages and events.
-            let mut clock = Clock { at: created_at, end: self.now };
+            let mut clock = Clock {
+                at: created_at,
+                end: self.now,
+            };
             let mut log = Log { case_id, tx };
-            log.event(order.customer_id, "case_created", json!({ "reason": reason, "kind": reason.default_kind() }), clock.at).await?;
+            log.event(
+                order.customer_id,
+                "case_created",
+                json!({ "reason": reason, "kind": reason.default_kind() }),
+                clock.at,
+            )
+            .await?;
             let agent = agents[k % 2];
             match status {
                 Status::Submitted => {}
                 Status::AwaitingCustomer => {
-                    log.message(agent, catalog::merchant_question(mp.locale), clock.tick(90)).await?;
-                    log.status(agent, Status::Submitted, status, clock.at).await?;
+                    log.message(agent, catalog::merchant_question(mp.locale), clock.tick(90))
+                        .await?;
+                    log.status(agent, Status::Submitted, status, clock.at)
+                        .await?;
                 }
                 Status::AwaitingMerchant => {
-                    log.message(agent, catalog::merchant_question(mp.locale), clock.tick(90)).await?;
-                    log.status(agent, Status::Submitted, Status::AwaitingCustomer, clock.at).await?;
-                    log.message(order.customer_id, catalog::customer_answer(mp.locale), clock.tick(240)).await?;
-                    log.status(order.customer_id, Status::AwaitingCustomer, status, clock.at).await?;
+                    log.message(agent, catalog::merchant_question(mp.locale), clock.tick(90))
+                        .await?;
+                    log.status(agent, Status::Submitted, Status::AwaitingCustomer, clock.at)
+                        .await?;
+                    log.message(
+                        order.customer_id,
+                        catalog::customer_answer(mp.locale),
+                        clock.tick(240),
+                    )
+                    .await?;
+                    log.status(
+                        order.customer_id,
+                        Status::AwaitingCustomer,
+                        status,
+                        clock.at,
+                    )
+                    .await?;
                 }
                 Status::PlatformReview => {
-                    log.status_system(Status::Submitted, status, clock.tick(1)).await?;
-                    log.message(support, catalog::support_message(mp.locale), clock.tick(300)).await?;
+                    log.status_system(Status::Submitted, status, clock.tick(1))
+                        .await?;
+                    log.message(
+                        support,
+                        catalog::support_message(mp.locale),
+                        clock.tick(300),
+                    )
+                    .await?;
                 }
                 Status::AwaitingReturn | Status::Resolved | Status::Rejected => {
-                    let actor = if handler == Handler::Platform { support } else { agent };
-                    log.message(actor, catalog::merchant_decision(mp.locale, status), clock.tick(180)).await?;
+                    let actor = if handler == Handler::Platform {
+                        support
+                    } else {
+                        agent
+                    };
+                    log.message(
+                        actor,
+                        catalog::merchant_decision(mp.locale, status),
+                        clock.tick(180),
+                    )
+                    .await?;
                     let decision = json!({ "outcome": outcome.unwrap_or("return_label"), "amount_minor": claimed_value, "currency": mp.currency });
-                    log.event(actor, "decision_made", decision, clock.at).await?;
-                    log.status(actor, Status::Submitted, status, clock.at).await?;
+                    log.event(actor, "decision_made", decision, clock.at)
+                        .await?;
+                    log.status(actor, Status::Submitted, status, clock.at)
+                        .await?;
                 }
             }
             if k % 3 == 0 && handler == Handler::Merchant {
                 let note_at = clock.tick(30);
-                sqlx::query("INSERT INTO notes (case_id, author_id, body, created_at) VALUES (?, ?, ?, ?)")
-                    .bind(case_id)
-                    .bind(agents[(k + 1) % 2])
-                    .bind(catalog::internal_note(mp.locale))
-                    .bind(note_at)
-                    .execute(&mut **log.tx)
+                sqlx::query(
+                    "INSERT INTO notes (case_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
+                )
+                .bind(case_id)
+                .bind(agents[(k + 1) % 2])
+                .bind(catalog::internal_note(mp.locale))
+                .bind(note_at)
+                .execute(&mut **log.tx)
+                .await?;
+                log.event(agents[(k + 1) % 2], "note_added", json!({}), note_at)
                     .await?;
-                log.event(agents[(k + 1) % 2], "note_added", json!({}), note_at).await?;
             }
             if let Some(holder) = held_by {
                 log.event(holder, "held", json!({}), clock.tick(5)).await?;
@@ -457,7 +609,9 @@ struct Clock {
 
 impl Clock {
     fn tick(&mut self, minutes: i64) -> DateTime<Utc> {
-        self.at = (self.at + Duration::minutes(minutes)).min(self.end - Duration::minutes(1)).max(self.at);
+        self.at = (self.at + Duration::minutes(minutes))
+            .min(self.end - Duration::minutes(1))
+            .max(self.at);
         self.at
     }
 }
@@ -469,38 +623,77 @@ struct Log<'t, 'c> {
 }
 
 impl Log<'_, '_> {
-    async fn event(&mut self, actor: i64, kind: &str, data: serde_json::Value, at: DateTime<Utc>) -> anyhow::Result<()> {
+    async fn event(
+        &mut self,
+        actor: i64,
+        kind: &str,
+        data: serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         self.event_by(Some(actor), kind, data, at).await
     }
 
-    async fn event_by(&mut self, actor: Option<i64>, kind: &str, data: serde_json::Value, at: DateTime<Utc>) -> anyhow::Result<()> {
-        sqlx::query("INSERT INTO events (case_id, actor_id, kind, data, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(self.case_id)
-            .bind(actor)
-            .bind(kind)
-            .bind(data.to_string())
-            .bind(at)
-            .execute(&mut **self.tx)
-            .await?;
+    async fn event_by(
+        &mut self,
+        actor: Option<i64>,
+        kind: &str,
+        data: serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO events (case_id, actor_id, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(self.case_id)
+        .bind(actor)
+        .bind(kind)
+        .bind(data.to_string())
+        .bind(at)
+        .execute(&mut **self.tx)
+        .await?;
         Ok(())
     }
 
-    async fn status(&mut self, actor: i64, from: Status, to: Status, at: DateTime<Utc>) -> anyhow::Result<()> {
-        self.event(actor, "status_changed", json!({ "from": from, "to": to }), at).await
+    async fn status(
+        &mut self,
+        actor: i64,
+        from: Status,
+        to: Status,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        self.event(
+            actor,
+            "status_changed",
+            json!({ "from": from, "to": to }),
+            at,
+        )
+        .await
     }
 
-    async fn status_system(&mut self, from: Status, to: Status, at: DateTime<Utc>) -> anyhow::Result<()> {
-        self.event_by(None, "status_changed", json!({ "from": from, "to": to }), at).await
+    async fn status_system(
+        &mut self,
+        from: Status,
+        to: Status,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        self.event_by(
+            None,
+            "status_changed",
+            json!({ "from": from, "to": to }),
+            at,
+        )
+        .await
     }
 
     async fn message(&mut self, author: i64, body: &str, at: DateTime<Utc>) -> anyhow::Result<()> {
-        sqlx::query("INSERT INTO messages (case_id, author_id, body, created_at) VALUES (?, ?, ?, ?)")
-            .bind(self.case_id)
-            .bind(author)
-            .bind(body)
-            .bind(at)
-            .execute(&mut **self.tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO messages (case_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(self.case_id)
+        .bind(author)
+        .bind(body)
+        .bind(at)
+        .execute(&mut **self.tx)
+        .await?;
         self.event(author, "message_added", json!({}), at).await
     }
 }

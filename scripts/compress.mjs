@@ -1,0 +1,43 @@
+// Writes .br and .gz next to every text asset of the built SPA (the server
+// sends them to browsers that accept them) and prints the download size.
+// With --budget BYTES it fails when the brotli total exceeds the budget.
+//   node scripts/compress.mjs dist [--budget 256000]
+import { readdirSync, readFileSync, writeFileSync, statSync } from "node:fs";
+import { join, extname } from "node:path";
+import { brotliCompressSync, gzipSync, constants } from "node:zlib";
+
+const dir = process.argv[2] ?? "dist";
+const budgetIndex = process.argv.indexOf("--budget");
+const budget = budgetIndex > 0 ? Number(process.argv[budgetIndex + 1]) : null;
+const compressible = new Set([".wasm", ".js", ".css", ".html", ".svg"]);
+
+const rows = [];
+for (const name of readdirSync(dir)) {
+  const path = join(dir, name);
+  if (!statSync(path).isFile() || !compressible.has(extname(name))) continue;
+  const raw = readFileSync(path);
+  const br = brotliCompressSync(raw, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+  });
+  const gz = gzipSync(raw, { level: 9 });
+  writeFileSync(path + ".br", br);
+  writeFileSync(path + ".gz", gz);
+  rows.push({ name, raw: raw.length, gzip: gz.length, brotli: br.length });
+}
+if (rows.length === 0) {
+  console.error(`no assets in ${dir}: build the SPA first`);
+  process.exit(1);
+}
+const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+const kb = (n) => (n / 1024).toFixed(1).padStart(8) + " KB";
+console.log("asset".padEnd(44) + "raw".padStart(11) + "gzip".padStart(11) + "brotli".padStart(11));
+for (const r of [...rows, { name: "total", ...total }]) {
+  console.log(r.name.padEnd(44) + kb(r.raw) + kb(r.gzip) + kb(r.brotli));
+}
+if (budget !== null) {
+  if (total.brotli > budget) {
+    console.error(`SPA download is ${total.brotli} bytes brotli, over the budget of ${budget} bytes`);
+    process.exit(1);
+  }
+  console.log(`size budget: ${total.brotli} of ${budget} bytes brotli (${((100 * total.brotli) / budget).toFixed(0)} %)`);
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs whatever claimdesk needs and is missing, and nothing twice.
+#   scripts/setup.sh build   the SPA toolchain (wasm target, Trunk, wasm-bindgen, wasm-opt)
+#   scripts/setup.sh test    the above, plus Chromium, ChromeDriver and the e2e packages
+# The recipe (and why each piece is fetched the way it is) is in
+# ARCHITECTURE.md, "Toolchain". Tools land in ~/.cargo/bin and ./.tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-build}"
+root="$PWD"
+export PATH="$root/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=123
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing Trunk $TRUNK_VERSION (takes several minutes, once)"
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+# wasm-bindgen's CLI must match the library in Cargo.lock exactly.
+wbg_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$wbg_version" ]; then
+  echo "Cargo.lock has no wasm-bindgen entry" >&2
+  exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wbg_version" ]; then
+  say "installing wasm-bindgen-cli $wbg_version (takes a few minutes, once)"
+  # Not --locked: its lock file wants a crate release the registry lacks.
+  cargo install wasm-bindgen-cli --version "$wbg_version"
+fi
+
+# Debian's binaryen is too old for current rustc output; npm carries v123.
+if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+  say "installing wasm-opt (binaryen $BINARYEN_VERSION) into .tools"
+  npm install --silent --no-audit --no-fund --prefix "$root/.tools" "binaryen@$BINARYEN_VERSION"
+fi
+
+[ "$mode" = test ] || exit 0
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    say "installing Chromium and ChromeDriver from apt"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "Chromium is missing. Install it with: sudo apt-get install -y chromium chromium-driver" >&2
+    exit 1
+  fi
+fi
+
+# The e2e suite's packages, reinstalled only when the lock file changes.
+stamp=tests/e2e/node_modules/.lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s tests/e2e/package-lock.json "$stamp"; then
+  say "installing the end-to-end test packages"
+  (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
+  cp tests/e2e/package-lock.json "$stamp"
+fi

@@ -1,0 +1,95 @@
+use claimdesk_shared::wire::Me;
+use claimdesk_shared::Inbox;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+
+use crate::api::ApiError;
+use crate::components::error_view::ErrorView;
+use crate::components::language_switcher::LanguageSwitcher;
+use crate::components::loading::Loading;
+use crate::i18n::*;
+use crate::labels;
+use crate::routes::AppRoute;
+use crate::session::use_session;
+
+/// The frame around every signed-in page: who is signed in, the inboxes of
+/// their role, the language and sign-out. Sends signed-out visitors to the
+/// sign-in page.
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Transition fallback=|| view! { <main class="centered"><Loading/></main> }>
+            {move || Suspend::new(async move {
+                match session.me.await {
+                    Ok(me) => view! { <Shell me=me/> }.into_any(),
+                    Err(ApiError::Unauthenticated) => {
+                        view! { <Redirect path=AppRoute::SignIn.href()/> }.into_any()
+                    }
+                    Err(error) => {
+                        view! {
+                            <main class="centered">
+                                <ErrorView error=error on_retry=move |_| session.me.refetch()/>
+                            </main>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Shell(me: Me) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let role = me.role;
+    let nav = Inbox::for_role(role)
+        .iter()
+        .map(|&inbox| {
+            view! {
+                <li>
+                    <A href=AppRoute::inbox(inbox).href()>{move || labels::inbox(i18n, inbox)}</A>
+                </li>
+            }
+        })
+        .collect_view();
+    let org = me
+        .merchant
+        .as_ref()
+        .map_or_else(|| me.marketplace.name.clone(), |m| m.name.clone());
+    let name = me.name.clone();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="topbar">
+            <a class="brand" href=AppRoute::Home.href()>{t!(i18n, app_name)}</a>
+            <span class="org">{org}</span>
+            <div class="account">
+                <span class="user" data-testid="current-user">
+                    <span class="user-name">{me.name.clone()}</span>
+                    <span class="user-role">{move || labels::role(i18n, role)}</span>
+                </span>
+                <LanguageSwitcher/>
+                <button
+                    type="button"
+                    class="button secondary"
+                    on:click=move |_| {
+                        session.sign_out.dispatch(());
+                    }
+                    aria-label=move || format!("{} ({})", t_string!(i18n, sign_out), t_string!(i18n, signed_in_as, name = name.clone()))
+                >
+                    {t!(i18n, sign_out)}
+                </button>
+            </div>
+        </header>
+        <div class="layout">
+            <nav class="sidebar" aria-label=move || t_string!(i18n, nav_inboxes)>
+                <ul>{nav}</ul>
+            </nav>
+            <main id="main" tabindex="-1">
+                <Outlet/>
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,92 @@
+//! Numbers, money and dates in the reader's locale, through the browser's
+//! `Intl` (so the app carries no locale or time-zone data of its own).
+
+use chrono::{DateTime, Utc};
+use js_sys::{Array, Intl, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use crate::i18n::Locale;
+
+/// The BCP 47 tag `Intl` formats with.
+pub fn language_tag(locale: Locale) -> &'static str {
+    match locale {
+        Locale::en => "en-GB",
+        Locale::sv => "sv-SE",
+        Locale::nl => "nl-NL",
+    }
+}
+
+fn locales(locale: Locale) -> Array {
+    Array::of1(&JsValue::from_str(language_tag(locale)))
+}
+
+fn options(pairs: &[(&str, JsValue)]) -> Object {
+    let object = Object::new();
+    for (key, value) in pairs {
+        // Setting a plain property on a fresh object cannot fail.
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object
+}
+
+fn call_format(format: js_sys::Function, value: &JsValue) -> String {
+    format
+        .call1(&JsValue::NULL, value)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// `minor` units of `currency` (e.g. 64900 SEK → "649,00 kr").
+pub fn money(minor: i64, currency: &str, locale: Locale) -> String {
+    let format = Intl::NumberFormat::new(
+        &locales(locale),
+        &options(&[("style", "currency".into()), ("currency", currency.into())]),
+    );
+    call_format(format.format(), &JsValue::from_f64(minor as f64 / 100.0))
+}
+
+fn js_date(at: DateTime<Utc>) -> js_sys::Date {
+    js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64))
+}
+
+/// A calendar date, e.g. "18 Nov 2026".
+pub fn date(at: DateTime<Utc>, locale: Locale) -> String {
+    let format = Intl::DateTimeFormat::new(
+        &locales(locale),
+        &options(&[("dateStyle", "medium".into())]),
+    );
+    call_format(format.format(), &js_date(at).into())
+}
+
+/// A date and time, e.g. "18 Nov 2026, 10:00".
+pub fn date_time(at: DateTime<Utc>, locale: Locale) -> String {
+    let format = Intl::DateTimeFormat::new(
+        &locales(locale),
+        &options(&[
+            ("dateStyle", "medium".into()),
+            ("timeStyle", "short".into()),
+        ]),
+    );
+    call_format(format.format(), &js_date(at).into())
+}
+
+/// How long ago `at` was, e.g. "3 hours ago" / "för 3 timmar sedan".
+pub fn age(at: DateTime<Utc>, now_ms: f64, locale: Locale) -> String {
+    let minutes = ((now_ms - at.timestamp_millis() as f64) / 60_000.0).max(0.0);
+    let (value, unit) = if minutes < 60.0 {
+        (minutes.floor(), "minute")
+    } else if minutes < 48.0 * 60.0 {
+        ((minutes / 60.0).floor(), "hour")
+    } else {
+        ((minutes / 1440.0).floor(), "day")
+    };
+    let format =
+        Intl::RelativeTimeFormat::new(&locales(locale), &options(&[("numeric", "auto".into())]));
+    format.format(-value, unit).into()
+}
+
+/// Milliseconds since the epoch, from the browser's clock.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}

@@ -1,0 +1,94 @@
+//! The translated names of the domain's vocabularies.
+
+use claimdesk_shared::{Inbox, Kind, Reason, Role, Status};
+
+use crate::i18n::*;
+use crate::I18n;
+
+/// The name of an inbox, for navigation and headings.
+pub fn inbox(i18n: I18n, inbox: Inbox) -> &'static str {
+    match inbox {
+        Inbox::Open => t_string!(i18n, inbox_open),
+        Inbox::Parked => t_string!(i18n, inbox_parked),
+        Inbox::Approved => t_string!(i18n, inbox_approved),
+        Inbox::Rejected => t_string!(i18n, inbox_rejected),
+        Inbox::Platform => t_string!(i18n, inbox_platform),
+        Inbox::Mine => t_string!(i18n, inbox_mine),
+        Inbox::PlatformReview => t_string!(i18n, inbox_platform_review),
+        Inbox::All => t_string!(i18n, inbox_all),
+    }
+}
+
+/// A status as `role` should read it: customers see the simpler labels of
+/// PRODUCT.md §4 (Submitted, In progress, Platform reviewing, …).
+pub fn status(i18n: I18n, status: Status, role: Role) -> &'static str {
+    match (status, role) {
+        (Status::Submitted, Role::Customer) => t_string!(i18n, cstatus_submitted),
+        (
+            Status::AwaitingMerchant | Status::AwaitingCustomer | Status::AwaitingReturn,
+            Role::Customer,
+        ) => {
+            t_string!(i18n, cstatus_in_progress)
+        }
+        (Status::Submitted, _) => t_string!(i18n, status_submitted),
+        (Status::AwaitingMerchant, _) => t_string!(i18n, status_awaiting_merchant),
+        (Status::AwaitingCustomer, _) => t_string!(i18n, status_awaiting_customer),
+        (Status::AwaitingReturn, _) => t_string!(i18n, status_awaiting_return),
+        (Status::PlatformReview, _) => t_string!(i18n, status_platform_review),
+        (Status::Resolved, _) => t_string!(i18n, status_resolved),
+        (Status::Rejected, _) => t_string!(i18n, status_rejected),
+    }
+}
+
+pub fn kind(i18n: I18n, kind: Kind) -> &'static str {
+    match kind {
+        Kind::Regret => t_string!(i18n, kind_regret),
+        Kind::Missing => t_string!(i18n, kind_missing),
+        Kind::Complaint => t_string!(i18n, kind_complaint),
+    }
+}
+
+pub fn reason(i18n: I18n, reason: Reason) -> &'static str {
+    match reason {
+        Reason::ChangedMind => t_string!(i18n, reason_changed_mind),
+        Reason::Damaged => t_string!(i18n, reason_damaged),
+        Reason::Defective => t_string!(i18n, reason_defective),
+        Reason::MissingItems => t_string!(i18n, reason_missing_items),
+        Reason::WrongGoods => t_string!(i18n, reason_wrong_goods),
+        Reason::NotAsDescribed => t_string!(i18n, reason_not_as_described),
+        Reason::InvoiceIncorrect => t_string!(i18n, reason_invoice_incorrect),
+        Reason::DeliveryLate => t_string!(i18n, reason_delivery_late),
+        Reason::Other => t_string!(i18n, reason_other),
+    }
+}
+
+pub fn role(i18n: I18n, role: Role) -> &'static str {
+    match role {
+        Role::Merchant => t_string!(i18n, role_merchant),
+        Role::Customer => t_string!(i18n, role_customer),
+        Role::Support => t_string!(i18n, role_support),
+    }
+}
+
+/// What to tell the user about a failed request.
+pub fn api_error(i18n: I18n, error: &crate::api::ApiError) -> &'static str {
+    use crate::api::ApiError as E;
+    match error {
+        E::Network => t_string!(i18n, err_network),
+        E::Unauthenticated => t_string!(i18n, err_session),
+        E::InvalidCredentials => t_string!(i18n, err_invalid_credentials),
+        E::Forbidden => t_string!(i18n, err_forbidden),
+        E::NotFound => t_string!(i18n, err_not_found),
+        E::Validation(_) => t_string!(i18n, err_invalid),
+        E::Server => t_string!(i18n, err_server),
+    }
+}
+
+/// A field error's code, translated.
+pub fn field_error(i18n: I18n, code: &str) -> &'static str {
+    match code {
+        "required" => t_string!(i18n, err_required),
+        "invalid_email" => t_string!(i18n, err_invalid_email),
+        _ => t_string!(i18n, err_invalid),
+    }
+}

@@ -1,0 +1,17 @@
+use claimdesk_shared::Inbox;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::routes::AppRoute;
+use crate::session::use_session;
+
+/// `/`: sends the user to their role's first inbox.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = use_session();
+    move || {
+        session.user().map(
+            |me| view! { <Redirect path=AppRoute::inbox(Inbox::for_role(me.role)[0]).href()/> },
+        )
+    }
+}

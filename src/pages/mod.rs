@@ -1,0 +1,7 @@
+//! One page per route.
+
+pub mod case;
+pub mod home;
+pub mod inbox;
+pub mod not_found;
+pub mod sign_in;

@@ -1,0 +1,83 @@
+use claimdesk_shared::wire::SignIn;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::api::ApiError;
+use crate::components::language_switcher::LanguageSwitcher;
+use crate::i18n::*;
+use crate::labels;
+use crate::routes::AppRoute;
+use crate::session::use_session;
+
+/// `/sign-in`: email and password. Errors appear next to the field they are
+/// about (and are announced); a signed-in visitor goes straight on.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let pending = session.sign_in.pending();
+    let error = move || session.sign_in.value().get().and_then(Result::err);
+    let field_error = move |field: &'static str| {
+        move || error().and_then(|e| e.field(field).map(|f| labels::field_error(i18n, &f.code)))
+    };
+    let general_error = move || {
+        error()
+            .filter(|e| !matches!(e, ApiError::Validation(_)))
+            .map(|e| labels::api_error(i18n, &e))
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        session.sign_in.dispatch(SignIn {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        });
+    };
+    let email_error = field_error("email");
+    let password_error = field_error("password");
+    view! {
+        {move || session.user().map(|_| view! { <Redirect path=AppRoute::Home.href()/> })}
+        <div class="sign-in-top">
+            <LanguageSwitcher/>
+        </div>
+        <main id="main" class="sign-in">
+            <h1>{t!(i18n, sign_in_title)}</h1>
+            <p class="intro">{t!(i18n, sign_in_intro)}</p>
+            <form on:submit=on_submit novalidate>
+                {move || general_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                <div class="field">
+                    <label for="sign-in-email">{t!(i18n, email)}</label>
+                    <input
+                        id="sign-in-email"
+                        type="email"
+                        name="email"
+                        autocomplete="username"
+                        required
+                        bind:value=email
+                        aria-invalid=move || email_error().is_some().to_string()
+                        aria-describedby=move || email_error().map(|_| "sign-in-email-error")
+                    />
+                    {move || email_error().map(|m| view! { <p id="sign-in-email-error" class="field-error" role="alert">{m}</p> })}
+                </div>
+                <div class="field">
+                    <label for="sign-in-password">{t!(i18n, password)}</label>
+                    <input
+                        id="sign-in-password"
+                        type="password"
+                        name="password"
+                        autocomplete="current-password"
+                        required
+                        bind:value=password
+                        aria-invalid=move || password_error().is_some().to_string()
+                        aria-describedby=move || password_error().map(|_| "sign-in-password-error")
+                    />
+                    {move || password_error().map(|m| view! { <p id="sign-in-password-error" class="field-error" role="alert">{m}</p> })}
+                </div>
+                <button type="submit" class="button primary" disabled=pending>
+                    {move || if pending.get() { t_string!(i18n, signing_in) } else { t_string!(i18n, sign_in_button) }}
+                </button>
+            </form>
+        </main>
+    }
+}

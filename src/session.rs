@@ -1,0 +1,91 @@
+//! Who is signed in, shared through context as a small `Copy` struct.
+//!
+//! The user is derived from one resource (`GET /me`) that refetches whenever
+//! a sign-in or sign-out completes, so there is no second copy to keep in sync.
+
+use claimdesk_shared::wire::{Me, SignIn, UpdateMe};
+use claimdesk_shared::Locale;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::i18n::{use_i18n, Locale as UiLocale};
+
+/// The session context.
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// `GET /me`: `Err(Unauthenticated)` when signed out.
+    pub me: LocalResource<Result<Me, ApiError>>,
+    pub sign_in: Action<SignIn, Result<Me, ApiError>>,
+    pub sign_out: Action<(), Result<(), ApiError>>,
+}
+
+impl Session {
+    /// The signed-in user, once known.
+    pub fn user(&self) -> Option<Me> {
+        self.me.get().and_then(Result::ok)
+    }
+}
+
+/// The translation locale for a user's language.
+pub fn ui_locale(locale: Locale) -> UiLocale {
+    match locale {
+        Locale::En => UiLocale::en,
+        Locale::Sv => UiLocale::sv,
+        Locale::Nl => UiLocale::nl,
+    }
+}
+
+/// The user's language for a translation locale.
+pub fn user_locale(locale: UiLocale) -> Locale {
+    match locale {
+        UiLocale::en => Locale::En,
+        UiLocale::sv => Locale::Sv,
+        UiLocale::nl => Locale::Nl,
+    }
+}
+
+/// Creates the session and puts it in context.
+pub fn provide_session() {
+    let i18n = use_i18n();
+    let sign_in = Action::new_local(|input: &SignIn| api::sign_in(input.clone()));
+    let sign_out = Action::new_local(|_: &()| api::sign_out());
+    let me = LocalResource::new(move || {
+        sign_in.version().get();
+        sign_out.version().get();
+        async move {
+            let me = api::me().await;
+            // The language a user chose is remembered server-side; apply it
+            // the moment we learn who they are.
+            if let Ok(me) = &me {
+                i18n.set_locale(ui_locale(me.locale));
+            }
+            me
+        }
+    });
+    provide_context(Session {
+        me,
+        sign_in,
+        sign_out,
+    });
+}
+
+/// The session from context.
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// Switches the interface language, and remembers it for a signed-in user.
+pub fn change_locale(session: Session, i18n: crate::I18n, locale: UiLocale) {
+    i18n.set_locale(locale);
+    if session.user().is_some() {
+        leptos::task::spawn_local(async move {
+            // Remembering is a convenience: the switch has already happened,
+            // so a failure here only means the next sign-in starts in the old
+            // language.
+            let _ = api::update_me(UpdateMe {
+                locale: user_locale(locale),
+            })
+            .await;
+        });
+    }
+}

@@ -1,0 +1,212 @@
+//! Components rendered in headless Chromium (wasm-bindgen-test): what a user
+//! would read and click, in more than one language.
+#![cfg(target_arch = "wasm32")]
+
+use chrono::{TimeZone, Utc};
+use claimdesk::api::ApiError;
+use claimdesk::components::case_table::CaseTable;
+use claimdesk::components::error_view::ErrorView;
+use claimdesk::components::status_badge::StatusBadge;
+use claimdesk::i18n::*;
+use claimdesk_shared::wire::CaseSummary;
+use claimdesk_shared::{CaseId, Handler, Kind, Reason, Role, Status};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts `view` in its own element, inside the translations, in `locale`.
+fn mount<V: IntoView + 'static>(locale: Locale, view: impl FnOnce() -> V + 'static) -> HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <I18nContextProvider>
+                {
+                    use_i18n().set_locale(locale);
+                    view()
+                }
+            </I18nContextProvider>
+        }
+    })
+    .forget();
+    root
+}
+
+/// Lets Leptos apply pending updates.
+async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+    }
+}
+
+fn text(root: &HtmlElement) -> String {
+    root.text_content().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn status_badges_speak_to_their_reader() {
+    let table = [
+        (
+            Locale::en,
+            Status::AwaitingCustomer,
+            Role::Merchant,
+            "Awaiting customer",
+        ),
+        (
+            Locale::en,
+            Status::AwaitingCustomer,
+            Role::Customer,
+            "In progress",
+        ),
+        (Locale::en, Status::Submitted, Role::Customer, "Submitted"),
+        (Locale::sv, Status::Submitted, Role::Merchant, "Ny"),
+        (
+            Locale::sv,
+            Status::PlatformReview,
+            Role::Customer,
+            "Plattformen granskar",
+        ),
+        (Locale::nl, Status::Resolved, Role::Merchant, "Opgelost"),
+    ];
+    for (locale, status, role, expected) in table {
+        let root = mount(
+            locale,
+            move || view! { <StatusBadge status=status role=role/> },
+        );
+        settle().await;
+        assert_eq!(text(&root), expected, "{status} for {role} in {locale}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn switching_language_rewords_what_is_shown() {
+    let root = mount(Locale::en, || {
+        let i18n = use_i18n();
+        view! {
+            <StatusBadge status=Status::AwaitingReturn role=Role::Merchant/>
+            <button on:click=move |_| i18n.set_locale(Locale::sv)>"sv"</button>
+        }
+    });
+    settle().await;
+    assert_eq!(
+        root.query_selector(".badge")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Awaiting return"
+    );
+    root.query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    settle().await;
+    assert_eq!(
+        root.query_selector(".badge")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Väntar på retur"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_request_says_why_and_retries_on_click() {
+    let retries = RwSignal::new(0);
+    let root = mount(Locale::en, move || {
+        view! { <ErrorView error=ApiError::Network on_retry=move |_| retries.update(|n| *n += 1)/> }
+    });
+    settle().await;
+    assert!(
+        text(&root).contains("Could not reach the server"),
+        "{}",
+        text(&root)
+    );
+    let alert = root.query_selector("[role=alert]").unwrap();
+    assert!(alert.is_some(), "the error is announced");
+    let button: HtmlElement = root
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(button.text_content().unwrap(), "Try again");
+    button.click();
+    button.click();
+    assert_eq!(retries.get_untracked(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn an_ended_session_offers_sign_in_instead_of_retry() {
+    let root = mount(
+        Locale::nl,
+        || view! { <ErrorView error=ApiError::Unauthenticated on_retry=|_| ()/> },
+    );
+    settle().await;
+    assert!(
+        text(&root).contains("Uw sessie is verlopen"),
+        "{}",
+        text(&root)
+    );
+    assert!(root.query_selector("button").unwrap().is_none());
+    let link = root.query_selector("a").unwrap().unwrap();
+    assert_eq!(link.get_attribute("href").unwrap(), "/sign-in");
+}
+
+fn summary(id: i64, value: i64) -> CaseSummary {
+    CaseSummary {
+        id: CaseId(id),
+        kind: Kind::Complaint,
+        reason: Reason::Damaged,
+        status: Status::Submitted,
+        handler: Handler::Merchant,
+        customer_name: "Lisa Andersson".into(),
+        merchant_name: "Nordic Home AB".into(),
+        order_number: "FM-4100000".into(),
+        legacy_order_number: Some("CD780000".into()),
+        product_title: "Oak serving board".into(),
+        claimed_value_minor: value,
+        currency: "SEK".into(),
+        created_at: Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap(),
+        held_by: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_case_table_links_each_case_and_formats_money_for_the_reader() {
+    let items = vec![summary(10234, 64_900), summary(10235, 129_900)];
+    let root = mount(
+        Locale::sv,
+        move || view! { <CaseTable items=items role=Role::Merchant/> },
+    );
+    settle().await;
+    let links = root.query_selector_all("tbody th a").unwrap();
+    assert_eq!(links.length(), 2);
+    let first = links.get(0).unwrap().unchecked_into::<web_sys::Element>();
+    assert_eq!(first.text_content().unwrap(), "C-10234");
+    assert_eq!(
+        first.get_attribute("href").unwrap(),
+        "/cases/C-10234/receipt"
+    );
+    let content = text(&root);
+    // Swedish money: comma decimals and "kr", with a (non-breaking) space.
+    assert!(
+        content.contains("649,00") && content.contains("kr"),
+        "{content}"
+    );
+    assert!(
+        content.contains("Skadad"),
+        "the reason is in Swedish: {content}"
+    );
+    assert!(
+        content.contains("CD780000"),
+        "the legacy order number is shown: {content}"
+    );
+    // Merchants do not get a merchant column; support does.
+    assert_eq!(root.query_selector_all("thead th").unwrap().length(), 9);
+}

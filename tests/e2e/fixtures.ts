@@ -1,0 +1,31 @@
+import { test as base, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+/** Demo accounts (crates/server/src/seed/catalog.rs); one password for all. */
+export const PASSWORD = "claimdesk-demo";
+export const users = {
+  merchant: { email: "anna@nordichome.example", name: "Anna Lindqvist" },
+  merchantColleague: { email: "erik@nordichome.example", name: "Erik Sjöberg" },
+  otherMerchant: { email: "sara@lumo.example", name: "Sara Nilsson" },
+  languageMerchant: { email: "johan@lumo.example", name: "Johan Ek" },
+  customer: { email: "lisa@kund.example", name: "Lisa Andersson" },
+  retailer: { email: "bram@dewinkel.example", name: "Bram Jansen" },
+  support: { email: "support@fyndmarknad.example", name: "Karin Berg" },
+};
+
+/** Every test talks to the server global-setup started. */
+export const test = base.extend({
+  baseURL: async ({}, use) => {
+    const url = process.env.CLAIMDESK_URL;
+    if (!url) throw new Error("CLAIMDESK_URL is not set: global setup did not run");
+    await use(url);
+  },
+});
+export { expect };
+
+/** Fails with the list of violations when the page breaks WCAG 2.1 A/AA. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}

@@ -1,0 +1,116 @@
+import { test, expect, expectAccessible, users } from "../fixtures";
+import { SignInPage } from "../pages/sign-in-page";
+import { InboxPage } from "../pages/inbox-page";
+import { CasePage } from "../pages/case-page";
+
+test("a merchant works the Open inbox and opens a case's receipt", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.merchant.email);
+
+  const inbox = new InboxPage(page);
+  await expect(page).toHaveURL(/\/inbox\/open$/);
+  await inbox.expectHeading("Open");
+  await expect(page.getByTestId("current-user")).toContainText(users.merchant.name);
+  await expect(page.getByTestId("current-user")).toContainText("Merchant");
+  await expect(inbox.rows.first()).toBeVisible();
+  for (const status of await inbox.statuses()) {
+    expect(["New", "Customer replied"]).toContain(status);
+  }
+  await expectAccessible(page);
+
+  const id = await inbox.openFirstCase();
+  const casePage = new CasePage(page);
+  await casePage.expectCase(id);
+  await expect(page).toHaveURL(new RegExp(`/cases/${id}/receipt$`));
+  await expect(casePage.orderNumber).toHaveText(/^FM-\d+$/);
+  await expect(casePage.lines.first()).toBeVisible();
+  await expect(page.getByText("claimed", { exact: false }).first()).toBeVisible();
+  await expect(page.getByText("Blocked while a case is open")).toBeVisible();
+  await expectAccessible(page);
+
+  // The receipt deep link works on its own, after a reload.
+  await page.reload();
+  await casePage.expectCase(id);
+});
+
+test("the other inboxes list cases in their statuses, and search narrows them", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.merchant.email);
+  const inbox = new InboxPage(page);
+  await inbox.expectHeading("Open");
+
+  await page.getByRole("navigation", { name: "Inboxes" }).getByRole("link", { name: "Parked" }).click();
+  await inbox.expectHeading("Parked");
+  await expect(inbox.rows.first()).toBeVisible();
+  for (const status of await inbox.statuses()) {
+    expect(["Awaiting customer", "Awaiting return"]).toContain(status);
+  }
+
+  await page.getByRole("link", { name: "Approved" }).click();
+  await inbox.expectHeading("Approved");
+  await expect(inbox.rows.first()).toBeVisible();
+  const first = inbox.rows.first();
+  const order = (await first.locator(".order-number").textContent())!.trim();
+  await inbox.search.fill(order);
+  await expect(page).toHaveURL(new RegExp(`q=${order}`));
+  await expect(inbox.rows).toHaveCount(1);
+  await expect(inbox.rows.first()).toContainText(order);
+  await expectAccessible(page);
+
+  await inbox.search.fill("no such thing anywhere");
+  await expect(page.getByText("No cases match your search.")).toBeVisible();
+
+  await page.getByRole("link", { name: "Platform" }).click();
+  await inbox.expectHeading("Platform");
+  await inbox.openFirstCase();
+  await expect(page.getByText("Handled by the platform")).toBeVisible();
+  await expectAccessible(page);
+});
+
+test("another merchant's case is not found, and the inbox comes back after a failed load", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.otherMerchant.email);
+  const inbox = new InboxPage(page);
+  await expect(inbox.rows.first()).toBeVisible();
+  // C-10001 belongs to Nordic Home; Sara works for Lumo Electronics. She
+  // prefers Swedish.
+  await page.goto("/cases/C-10001/receipt");
+  await expect(page.getByRole("alert")).toContainText("Vi hittade inte det här");
+  await expectAccessible(page);
+
+  // The network drops the next inbox request: the page says why and retries.
+  let dropped = false;
+  await page.route("**/api/v1/cases?**", (route) => {
+    if (!dropped) {
+      dropped = true;
+      return route.abort("connectionfailed");
+    }
+    return route.continue();
+  });
+  await page.goto("/inbox/parked");
+  await expect(page.getByRole("alert")).toContainText("Kunde inte nå servern");
+  await page.getByRole("button", { name: "Försök igen" }).click();
+  await expect(inbox.rows.first()).toBeVisible();
+});
+
+test("the chosen language is remembered for the user", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.languageMerchant.email);
+  const nav = page.getByRole("navigation", { name: "Inboxes" });
+  await expect(nav.getByRole("link", { name: "Parked" })).toBeVisible();
+  await page.getByLabel("Language").selectOption("nl");
+  await expect(page.getByRole("navigation", { name: "Inboxen" }).getByRole("link", { name: "Geparkeerd" })).toBeVisible();
+  await expectAccessible(page);
+  await page.reload();
+  await expect(page.getByRole("navigation", { name: "Inboxen" }).getByRole("link", { name: "Geparkeerd" })).toBeVisible();
+});
+
+test("signing out ends the session", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.merchantColleague.email);
+  await expect(new InboxPage(page).rows.first()).toBeVisible();
+  await page.getByRole("button", { name: /^Logga ut/ }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await page.goto("/inbox/open");
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
