@@ -17,22 +17,33 @@ use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts `view` in its own element, inside the translations, in `locale`.
-fn mount<V: IntoView + 'static>(locale: Locale, view: impl FnOnce() -> V + 'static) -> HtmlElement {
+/// Mounts `view` in its own element, inside the translations, and switches
+/// to `locale` once the provider has settled on its own initial choice.
+async fn mount<V: IntoView + 'static>(
+    locale: Locale,
+    view: impl FnOnce() -> V + Send + 'static,
+) -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
+    let context = RwSignal::new(None::<claimdesk::I18n>);
     leptos::mount::mount_to(root.clone(), move || {
         view! {
             <I18nContextProvider>
                 {
-                    use_i18n().set_locale(locale);
+                    context.set(Some(use_i18n()));
                     view()
                 }
             </I18nContextProvider>
         }
     })
     .forget();
+    settle().await;
+    context
+        .get_untracked()
+        .expect("the provider ran")
+        .set_locale(locale);
+    settle().await;
     root
 }
 
@@ -76,8 +87,8 @@ async fn status_badges_speak_to_their_reader() {
         let root = mount(
             locale,
             move || view! { <StatusBadge status=status role=role/> },
-        );
-        settle().await;
+        )
+        .await;
         assert_eq!(text(&root), expected, "{status} for {role} in {locale}");
     }
 }
@@ -90,8 +101,8 @@ async fn switching_language_rewords_what_is_shown() {
             <StatusBadge status=Status::AwaitingReturn role=Role::Merchant/>
             <button on:click=move |_| i18n.set_locale(Locale::sv)>"sv"</button>
         }
-    });
-    settle().await;
+    })
+    .await;
     assert_eq!(
         root.query_selector(".badge")
             .unwrap()
@@ -121,8 +132,8 @@ async fn a_failed_request_says_why_and_retries_on_click() {
     let retries = RwSignal::new(0);
     let root = mount(Locale::en, move || {
         view! { <ErrorView error=ApiError::Network on_retry=move |_| retries.update(|n| *n += 1)/> }
-    });
-    settle().await;
+    })
+    .await;
     assert!(
         text(&root).contains("Could not reach the server"),
         "{}",
@@ -146,8 +157,8 @@ async fn an_ended_session_offers_sign_in_instead_of_retry() {
     let root = mount(
         Locale::nl,
         || view! { <ErrorView error=ApiError::Unauthenticated on_retry=|_| ()/> },
-    );
-    settle().await;
+    )
+    .await;
     assert!(
         text(&root).contains("Uw sessie is verlopen"),
         "{}",
@@ -183,8 +194,8 @@ async fn the_case_table_links_each_case_and_formats_money_for_the_reader() {
     let root = mount(
         Locale::sv,
         move || view! { <CaseTable items=items role=Role::Merchant/> },
-    );
-    settle().await;
+    )
+    .await;
     let links = root.query_selector_all("tbody th a").unwrap();
     assert_eq!(links.length(), 2);
     let first = links.get(0).unwrap().unchecked_into::<web_sys::Element>();

@@ -438,7 +438,8 @@ impl Seeder {
                 Status::Rejected => Some("rejected"),
                 _ => None,
             };
-            let rating = (status.is_closed() && k % 3 != 2).then_some(i64::from(k % 5 != 0));
+            let rating =
+                (status.is_closed() && k % 3 != 2).then_some(i64::from(!k.is_multiple_of(5)));
             let held_by = (status.is_open() && handler == Handler::Merchant && k % 5 == 1)
                 .then_some(agents[k % 2]);
 
@@ -460,7 +461,7 @@ impl Seeder {
             .bind(&description)
             .bind(claimed_value)
             .bind(held_by)
-            .bind(k % 6 == 0)
+            .bind(k.is_multiple_of(6))
             .bind(outcome)
             .bind(rating)
             .bind(created_at)
@@ -568,7 +569,7 @@ impl Seeder {
                         .await?;
                 }
             }
-            if k % 3 == 0 && handler == Handler::Merchant {
+            if k.is_multiple_of(3) && handler == Handler::Merchant {
                 let note_at = clock.tick(30);
                 sqlx::query(
                     "INSERT INTO notes (case_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
