@@ -104,12 +104,11 @@ pub fn Receipt(
                 <dl class="facts">
                     <dt>{t!(i18n, customer)}</dt>
                     <dd>
-                        {customer.name}
-                        " · "
-                        {move || match customer_kind {
+                        <span class="dotted">{customer.name}</span>
+                        <span class="dotted">{move || match customer_kind {
                             CustomerKind::Consumer => t_string!(i18n, customer_consumer),
                             CustomerKind::Retailer => t_string!(i18n, customer_retailer),
-                        }}
+                        }}</span>
                     </dd>
                     {customer.company.map(|c| view! { <dt>{t!(i18n, company)}</dt><dd>{c}</dd> })}
                     <dt>{t!(i18n, email)}</dt>

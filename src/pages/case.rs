@@ -64,9 +64,8 @@ pub fn CasePage() -> impl IntoView {
                                     <h1>{t!(i18n, case_title, id = id.to_string())}</h1>
                                     <StatusBadge status=summary.status role=role/>
                                     <span class="meta">
-                                        {move || labels::kind(i18n, summary.kind)}
-                                        " · "
-                                        {move || labels::reason(i18n, summary.reason)}
+                                        <span>{move || labels::kind(i18n, summary.kind)}</span>
+                                        <span>{move || labels::reason(i18n, summary.reason)}</span>
                                     </span>
                                     {summary.held_by.clone().map(|name| view! {
                                         <span class="held">{t!(i18n, held_by, name = name.clone())}</span>
