@@ -30,6 +30,11 @@ pub enum AppError {
     /// Nothing there, or nothing the caller may see (we never say which).
     #[error("not found")]
     NotFound,
+    /// The request is valid but the case's state refuses it: a stale
+    /// version, a transition the status machine forbids, a colleague's hold.
+    /// `kind` names the problem type, `detail` says what to do.
+    #[error("conflict {kind}: {detail}")]
+    Conflict { kind: &'static str, detail: String },
     /// A bug or an outage; detail for the log only.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -49,6 +54,14 @@ impl AppError {
             code: code.to_owned(),
             message: message.into(),
         }])
+    }
+
+    /// A conflict of the given kind.
+    pub fn conflict(kind: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Conflict {
+            kind,
+            detail: detail.into(),
+        }
     }
 
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
@@ -75,6 +88,11 @@ impl AppError {
             ),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "You may not do this"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            AppError::Conflict { kind, .. } => (
+                StatusCode::CONFLICT,
+                kind,
+                "The case does not allow this now",
+            ),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -89,6 +107,7 @@ impl AppError {
         let detail = match self {
             AppError::Malformed(d) => Some(d.clone()),
             AppError::Forbidden(d) => Some((*d).to_owned()),
+            AppError::Conflict { detail, .. } => Some(detail.clone()),
             _ => None,
         };
         let errors = match self {

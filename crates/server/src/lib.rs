@@ -5,8 +5,10 @@
 //! `oneshot` exactly as the binary serves it.
 
 pub mod auth;
+pub mod case_write;
 pub mod db;
 pub mod error;
+pub mod idempotency;
 pub mod openapi;
 pub mod routes;
 pub mod scope;

@@ -20,6 +20,17 @@ use crate::routes;
         routes::me::me_update,
         routes::cases::cases_list,
         routes::cases::case_get,
+        routes::cases::inbox_counts,
+        routes::posts::messages_list,
+        routes::posts::messages_create,
+        routes::posts::notes_list,
+        routes::posts::notes_create,
+        routes::events::events_list,
+        routes::decisions::decision_create,
+        routes::decisions::return_received,
+        routes::decisions::hold_take,
+        routes::decisions::hold_release,
+        routes::decisions::case_update,
         routes::files::file_get,
     )
 )]

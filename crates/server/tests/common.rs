@@ -119,6 +119,65 @@ impl TestApp {
             .await
     }
 
+    /// A write with an `Idempotency-Key`, as the SPA sends creating writes.
+    pub async fn write_once(
+        &self,
+        method: &str,
+        path: &str,
+        session: &str,
+        key: &str,
+        body: &Value,
+    ) -> Reply {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-claimdesk-csrf", "1")
+            .header("idempotency-key", key)
+            .header(header::COOKIE, session);
+        self.send(req.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    /// The ids of an inbox's cases, as `session` sees them.
+    pub async fn case_ids(&self, session: &str, inbox: &str) -> Vec<String> {
+        let reply = self
+            .get(
+                &format!("/api/v1/cases?inbox={inbox}&per_page=200"),
+                Some(session),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+        reply.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// One case as `session` sees it.
+    pub async fn case(&self, session: &str, id: &str) -> Value {
+        let reply = self
+            .get(&format!("/api/v1/cases/{id}"), Some(session))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        reply.json()
+    }
+
+    /// A number from SQL, for asserting what a request did (or did not) store.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap()
+    }
+
     /// Signs in with the demo password; returns the `Cookie` header value.
     pub async fn sign_in(&self, email: &str) -> String {
         let reply = self

@@ -162,3 +162,33 @@ mod tests {
         }
     }
 }
+
+string_enum! {
+    /// How a case ended (or, for a return label, how it is meant to end).
+    Outcome {
+        Refund = "refund",
+        Replacement = "replacement",
+        ReturnLabel = "return_label",
+        ReturnRefund = "return_refund",
+        ProposalAccepted = "proposal_accepted",
+        AutoRefund = "auto_refund",
+        Rejected = "rejected",
+    }
+}
+
+string_enum! {
+    /// What an entry of a case's audit trail records.
+    EventKind {
+        CaseCreated = "case_created",
+        MessageAdded = "message_added",
+        NoteAdded = "note_added",
+        StatusChanged = "status_changed",
+        DecisionMade = "decision_made",
+        ReturnReceived = "return_received",
+        Held = "held",
+        Released = "released",
+        TakenOver = "taken_over",
+        FreeReturnOn = "free_return_on",
+        FreeReturnOff = "free_return_off",
+    }
+}

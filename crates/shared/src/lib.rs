@@ -12,6 +12,6 @@ pub mod status;
 pub mod wire;
 
 pub use case_id::CaseId;
-pub use domain::{CustomerKind, Handler, Kind, Locale, Payout, Reason, Role};
+pub use domain::{CustomerKind, EventKind, Handler, Kind, Locale, Outcome, Payout, Reason, Role};
 pub use inbox::Inbox;
 pub use status::{CaseAction, Status, TransitionError};

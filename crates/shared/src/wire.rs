@@ -7,7 +7,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{CustomerKind, Handler, Kind, Locale, Payout, Reason, Role};
+use crate::domain::{
+    CustomerKind, EventKind, Handler, Kind, Locale, Outcome, Payout, Reason, Role,
+};
 use crate::{CaseId, Inbox, Status};
 
 #[cfg(feature = "openapi")]
@@ -156,9 +158,132 @@ pub struct CaseDetail {
     pub order: OrderView,
     pub customer: CustomerView,
     pub photos: Vec<Attachment>,
+    /// Id of the agent holding the case, so the SPA knows whether it is "me".
+    pub held_by_id: Option<i64>,
+    /// Whether the return label is free for the customer.
+    pub free_return: bool,
+    /// How the case ended, once decided.
+    pub outcome: Option<Outcome>,
+    /// What the desk told the customer with its decision (rejection reason,
+    /// replacement or return instructions).
+    pub decision_note: Option<String>,
+    /// Refunded so far, in minor units.
+    pub refunded_minor: i64,
     /// Incremented on every change; writes send it back to detect conflicts.
     pub version: i64,
     pub updated_at: DateTime<Utc>,
+}
+
+/// One message of the conversation with the customer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MessageView {
+    pub id: i64,
+    pub author_name: String,
+    pub author_role: Role,
+    pub body: String,
+    pub attachments: Vec<Attachment>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An internal note: merchant agents and support only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NoteView {
+    pub id: i64,
+    pub author_name: String,
+    pub body: String,
+    pub attachments: Vec<Attachment>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One entry of a case's audit trail, typed so the SPA can word it in the
+/// reader's language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EventView {
+    pub id: i64,
+    pub kind: EventKind,
+    /// `None` when the system acted (the response clock, a sweep).
+    pub actor_name: Option<String>,
+    pub from: Option<Status>,
+    pub to: Option<Status>,
+    pub outcome: Option<Outcome>,
+    pub amount_minor: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /cases/{id}/messages` and `/notes`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewPost {
+    /// The case version the writer saw.
+    pub version: i64,
+    pub body: String,
+}
+
+/// What the desk decides (`POST /cases/{id}/decision`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    /// Refund (all or part of the claimed value) and close.
+    Refund,
+    /// Send a replacement and close.
+    Replacement,
+    /// Issue a return label; the case parks until the parcel arrives.
+    ReturnLabel,
+    /// Decline, with a reason the customer sees.
+    Reject,
+}
+
+/// `POST /cases/{id}/decision`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Decision {
+    pub version: i64,
+    pub kind: DecisionKind,
+    /// Refunds only: how much, at most the claimed value; the full claimed
+    /// value when left out.
+    #[serde(default)]
+    pub amount_minor: Option<i64>,
+    /// Rejection reason (required) or instructions for the customer.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Writes that only need the version the writer saw (return received,
+/// release the hold).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Versioned {
+    pub version: i64,
+}
+
+/// `POST /cases/{id}/hold`: take the case; taking it from a colleague must
+/// be asked for explicitly.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TakeHold {
+    pub version: i64,
+    #[serde(default)]
+    pub take_over: bool,
+}
+
+/// `PATCH /cases/{id}`: the case's toggles.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseToggles {
+    pub version: i64,
+    pub free_return: bool,
+}
+
+/// How many cases an inbox holds (`GET /api/v1/inbox-counts`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InboxCount {
+    pub inbox: Inbox,
+    pub count: i64,
 }
 
 /// One field that failed validation.

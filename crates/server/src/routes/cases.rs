@@ -6,9 +6,10 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{
-    Attachment, CaseDetail, CasePage, CaseSummary, CustomerView, OrderLineView, OrderView, Problem,
+    Attachment, CaseDetail, CasePage, CaseSummary, CustomerView, InboxCount, OrderLineView,
+    OrderView, Problem,
 };
-use claimdesk_shared::{CaseId, Inbox};
+use claimdesk_shared::{CaseId, Inbox, Status};
 use serde::Deserialize;
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -37,7 +38,7 @@ pub struct CaseQuery {
 }
 
 /// Reads a vocabulary column, treating an unknown value as corrupt data.
-fn column<T: FromStr>(value: &str, what: &str) -> Result<T, AppError> {
+pub fn column<T: FromStr>(value: &str, what: &str) -> Result<T, AppError> {
     value.parse().map_err(|_| {
         AppError::Internal(anyhow::anyhow!("invalid {what} {value:?} in the database"))
     })
@@ -212,6 +213,11 @@ pub async fn cases_list(
 struct DetailRow {
     order_id: i64,
     description: String,
+    held_by_id: Option<i64>,
+    free_return: bool,
+    outcome: Option<String>,
+    decision_note: Option<String>,
+    refunded_minor: i64,
     version: i64,
     updated_at: DateTime<Utc>,
     placed_at: DateTime<Utc>,
@@ -244,10 +250,18 @@ pub async fn case_get(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CaseDetail>> {
-    // An id that cannot exist is simply not found, like one the user may not see.
-    let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
-    let scope = Scope::of(&user);
+    let id = parse_case_id(&id)?;
+    Ok(Json(load_detail(&state, Scope::of(&user), id).await?))
+}
 
+/// A case id from a path. An id that cannot exist is simply not found, like
+/// one the user may not see.
+pub fn parse_case_id(id: &str) -> ApiResult<CaseId> {
+    id.parse().map_err(|_| AppError::NotFound)
+}
+
+/// Everything about case `id`, if it is in `scope`.
+pub async fn load_detail(state: &AppState, scope: Scope, id: CaseId) -> ApiResult<CaseDetail> {
     let mut qb = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
     qb.push(SUMMARY_FROM);
     scope.push_case_filter(&mut qb);
@@ -260,7 +274,8 @@ pub async fn case_get(
         .into_summary()?;
 
     let detail: DetailRow = sqlx::query_as(
-        "SELECT c.order_id, c.description, c.version, c.updated_at, o.placed_at, o.delivered_at,
+        "SELECT c.order_id, c.description, c.held_by AS held_by_id, c.free_return, c.outcome,
+                c.decision_note, c.refunded_minor, c.version, c.updated_at, o.placed_at, o.delivered_at,
                 o.total_minor, o.payout, cu.email AS customer_email, cu.customer_kind, cu.company, cu.address
          FROM cases c JOIN orders o ON o.id = c.order_id JOIN users cu ON cu.id = c.customer_id
          WHERE c.id = ?",
@@ -291,7 +306,7 @@ pub async fn case_get(
     .await?;
 
     let customer_kind = detail.customer_kind.as_deref().unwrap_or("consumer");
-    Ok(Json(CaseDetail {
+    Ok(CaseDetail {
         order: OrderView {
             number: summary.order_number.clone(),
             legacy_number: summary.legacy_order_number.clone(),
@@ -331,8 +346,48 @@ pub async fn case_get(
             })
             .collect(),
         description: detail.description,
+        held_by_id: detail.held_by_id,
+        free_return: detail.free_return,
+        outcome: detail
+            .outcome
+            .as_deref()
+            .map(|o| column(o, "outcome"))
+            .transpose()?,
+        decision_note: detail.decision_note,
+        refunded_minor: detail.refunded_minor,
         version: detail.version,
         updated_at: detail.updated_at,
         summary,
-    }))
+    })
+}
+
+/// Live counts for the navigation: every inbox of the caller's role.
+#[utoipa::path(get, path = "/api/v1/inbox-counts", tag = "cases",
+    responses((status = 200, body = [InboxCount]), (status = 401, body = Problem)))]
+pub async fn inbox_counts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<InboxCount>>> {
+    let mut qb = QueryBuilder::<Sqlite>::new("SELECT c.status, COUNT(*) FROM cases c WHERE ");
+    Scope::of(&user).push_case_filter(&mut qb);
+    qb.push(" GROUP BY c.status");
+    let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(&state.db).await?;
+    let by_status = rows
+        .into_iter()
+        .map(|(status, count)| Ok((column::<Status>(&status, "status")?, count)))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let counts = Inbox::for_role(user.role())
+        .iter()
+        .map(|&inbox| InboxCount {
+            inbox,
+            count: by_status
+                .iter()
+                .filter(|(status, _)| {
+                    inbox.statuses().is_empty() || inbox.statuses().contains(status)
+                })
+                .map(|(_, count)| count)
+                .sum(),
+        })
+        .collect();
+    Ok(Json(counts))
 }

@@ -1,12 +1,15 @@
 //! The `/api/v1` routes, one module per resource.
 
 pub mod cases;
+pub mod decisions;
+pub mod events;
 pub mod files;
 pub mod health;
 pub mod me;
+pub mod posts;
 pub mod session;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::error::AppError;
@@ -23,7 +26,27 @@ pub fn api() -> Router<AppState> {
         )
         .route("/me", get(me::me_get).patch(me::me_update))
         .route("/cases", get(cases::cases_list))
-        .route("/cases/{id}", get(cases::case_get))
+        .route(
+            "/cases/{id}",
+            get(cases::case_get).patch(decisions::case_update),
+        )
+        .route(
+            "/cases/{id}/messages",
+            get(posts::messages_list).post(posts::messages_create),
+        )
+        .route(
+            "/cases/{id}/notes",
+            get(posts::notes_list).post(posts::notes_create),
+        )
+        .route("/cases/{id}/events", get(events::events_list))
+        .route("/cases/{id}/decision", post(decisions::decision_create))
+        .route(
+            "/cases/{id}/return-received",
+            post(decisions::return_received),
+        )
+        .route("/cases/{id}/hold", post(decisions::hold_take))
+        .route("/cases/{id}/release", post(decisions::hold_release))
+        .route("/inbox-counts", get(cases::inbox_counts))
         .route("/files/{id}", get(files::file_get))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async {

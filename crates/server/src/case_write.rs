@@ -1,0 +1,246 @@
+//! The one way a case changes: inside a transaction that first claims the
+//! version the writer saw, then changes the case, writes its events and
+//! queues its notifications, and commits all of it or nothing.
+//!
+//! Claiming the version with `UPDATE … WHERE version = ?` as the first
+//! statement both detects a stale writer (two agents on one case get a
+//! conflict, not a silent overwrite) and takes SQLite's write lock at once,
+//! so the read-modify-write that follows cannot interleave with another.
+
+use chrono::{DateTime, Utc};
+use claimdesk_shared::{CaseAction, CaseId, EventKind, Handler, Role, Status, TransitionError};
+use serde_json::json;
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, AppError};
+use crate::routes::cases::column;
+use crate::scope::Scope;
+use crate::state::AppState;
+
+/// A case as the write path needs it.
+#[derive(Debug, sqlx::FromRow)]
+struct CaseRow {
+    id: i64,
+    order_id: i64,
+    merchant_id: i64,
+    customer_id: i64,
+    status: String,
+    handler: String,
+    held_by: Option<i64>,
+    free_return: bool,
+    claimed_value_minor: i64,
+    refunded_minor: i64,
+}
+
+/// The case being changed, with the facts rules need.
+#[derive(Debug)]
+pub struct CaseState {
+    pub id: CaseId,
+    pub order_id: i64,
+    pub merchant_id: i64,
+    pub customer_id: i64,
+    pub status: Status,
+    pub handler: Handler,
+    pub held_by: Option<i64>,
+    pub free_return: bool,
+    pub claimed_value_minor: i64,
+    pub refunded_minor: i64,
+}
+
+/// An open write on one case.
+pub struct CaseWrite<'u> {
+    tx: Transaction<'static, Sqlite>,
+    pub user: &'u CurrentUser,
+    pub case: CaseState,
+    pub now: DateTime<Utc>,
+}
+
+/// What the problem detail says for each refusal of the status machine.
+fn refusal(e: TransitionError, status: Status) -> AppError {
+    let detail = match e {
+        TransitionError::Closed => format!("the case is closed ({status}) and cannot be reopened"),
+        TransitionError::NotAllowed => {
+            format!("your role may not do this while the case is {status}")
+        }
+        TransitionError::InvalidInStatus => {
+            format!("this cannot be done while the case is {status}")
+        }
+    };
+    AppError::conflict("transition-refused", detail)
+}
+
+impl<'u> CaseWrite<'u> {
+    /// Opens a write on case `id` as `user`, who saw `version`.
+    pub async fn begin(
+        state: &AppState,
+        user: &'u CurrentUser,
+        id: CaseId,
+        version: i64,
+    ) -> ApiResult<CaseWrite<'u>> {
+        let now = state.now();
+        let scope = Scope::of(user);
+        let mut tx = state.db.begin().await?;
+        let mut claim = QueryBuilder::<Sqlite>::new(
+            "UPDATE cases AS c SET version = version + 1, updated_at = ",
+        );
+        claim
+            .push_bind(now)
+            .push(" WHERE c.id = ")
+            .push_bind(id.0)
+            .push(" AND c.version = ")
+            .push_bind(version)
+            .push(" AND ");
+        scope.push_case_filter(&mut claim);
+        if claim.build().execute(&mut *tx).await?.rows_affected() == 0 {
+            let mut exists =
+                QueryBuilder::<Sqlite>::new("SELECT c.version FROM cases c WHERE c.id = ");
+            exists.push_bind(id.0).push(" AND ");
+            scope.push_case_filter(&mut exists);
+            let current: Option<i64> = exists.build_query_scalar().fetch_optional(&mut *tx).await?;
+            return Err(match current {
+                None => AppError::NotFound,
+                Some(current) => AppError::conflict(
+                    "stale-version",
+                    format!("the case changed since you loaded it (you saw version {version}, it is now {current}); reload it"),
+                ),
+            });
+        }
+        let row: CaseRow = sqlx::query_as(
+            "SELECT id, order_id, merchant_id, customer_id, status, handler, held_by, free_return,
+                    claimed_value_minor, refunded_minor FROM cases WHERE id = ?",
+        )
+        .bind(id.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        let case = CaseState {
+            id: CaseId(row.id),
+            order_id: row.order_id,
+            merchant_id: row.merchant_id,
+            customer_id: row.customer_id,
+            status: column(&row.status, "status")?,
+            handler: column(&row.handler, "handler")?,
+            held_by: row.held_by,
+            free_return: row.free_return,
+            claimed_value_minor: row.claimed_value_minor,
+            refunded_minor: row.refunded_minor,
+        };
+        Ok(CaseWrite {
+            tx,
+            user,
+            case,
+            now,
+        })
+    }
+
+    /// The database connection of this write, for statements of its own.
+    pub fn conn(&mut self) -> &mut sqlx::SqliteConnection {
+        &mut self.tx
+    }
+
+    /// Where `action` by the writer leads, or the conflict explaining why not.
+    /// A merchant cannot act on a case the platform handles.
+    pub fn next_status(&self, action: CaseAction) -> ApiResult<Status> {
+        let role = self.user.role();
+        if role == Role::Merchant && self.case.handler == Handler::Platform {
+            return Err(AppError::conflict(
+                "transition-refused",
+                "the platform handles this case; you can read it only",
+            ));
+        }
+        self.case
+            .status
+            .apply(action, role)
+            .map_err(|e| refusal(e, self.case.status))
+    }
+
+    /// Appends an event by the writer.
+    pub async fn event(&mut self, kind: EventKind, data: serde_json::Value) -> ApiResult<()> {
+        sqlx::query(
+            "INSERT INTO events (case_id, actor_id, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(self.case.id.0)
+        .bind(self.user.id)
+        .bind(kind.as_str())
+        .bind(data.to_string())
+        .bind(self.now)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Moves the case to `to` (if it is not there already), with its event,
+    /// and keeps the order's payout blocked exactly while a case is open.
+    pub async fn set_status(&mut self, to: Status) -> ApiResult<()> {
+        let from = self.case.status;
+        if from == to {
+            return Ok(());
+        }
+        sqlx::query("UPDATE cases SET status = ?, closed_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ?")
+            .bind(to.as_str())
+            .bind(to.is_closed())
+            .bind(self.now)
+            .bind(self.case.id.0)
+            .execute(&mut *self.tx)
+            .await?;
+        self.event(EventKind::StatusChanged, json!({ "from": from, "to": to }))
+            .await?;
+        sqlx::query(
+            "UPDATE orders SET payout = CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.order_id = orders.id
+                AND c.status NOT IN ('resolved', 'rejected')) THEN 'blocked' ELSE 'released' END
+             WHERE id = ?",
+        )
+        .bind(self.case.order_id)
+        .execute(&mut *self.tx)
+        .await?;
+        self.case.status = to;
+        Ok(())
+    }
+
+    /// Queues a notification email; `cause` makes it unique, so the same
+    /// cause never mails twice.
+    pub async fn notify(
+        &mut self,
+        to: Recipient,
+        template: &str,
+        subject: String,
+        body: String,
+        cause: String,
+    ) -> ApiResult<()> {
+        let address: String = match to {
+            Recipient::Customer => sqlx::query_scalar("SELECT email FROM users WHERE id = ?")
+                .bind(self.case.customer_id),
+            Recipient::Merchant => sqlx::query_scalar("SELECT email FROM merchants WHERE id = ?")
+                .bind(self.case.merchant_id),
+        }
+        .fetch_one(&mut *self.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO outbox (case_id, recipient, template, subject, body, cause, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cause) DO NOTHING",
+        )
+        .bind(self.case.id.0)
+        .bind(address)
+        .bind(template)
+        .bind(subject)
+        .bind(body)
+        .bind(cause)
+        .bind(self.now)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Makes every change of this write visible at once.
+    pub async fn commit(self) -> ApiResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Who a notification goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recipient {
+    Customer,
+    Merchant,
+}

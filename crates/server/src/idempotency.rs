@@ -1,0 +1,140 @@
+//! `Idempotency-Key`: a retried request gets the first answer back instead of
+//! doing its work again.
+//!
+//! Every write that creates something or moves money also carries the case
+//! version, so a retry that slipped past this table would still be refused
+//! as stale rather than done twice; the key turns that refusal into the
+//! original success, which is what the retrying client needs.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, AppError};
+use crate::state::AppState;
+
+/// The longest key accepted.
+const MAX_KEY_LEN: usize = 200;
+
+/// The request's `Idempotency-Key`, required on the routes that take it.
+#[derive(Clone, Debug)]
+pub struct IdempotencyKey(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let key = parts
+            .headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .unwrap_or("");
+        if key.is_empty() || key.len() > MAX_KEY_LEN {
+            return Err(AppError::field(
+                "Idempotency-Key",
+                "required",
+                format!("send an Idempotency-Key header of 1 to {MAX_KEY_LEN} characters, the same on every retry"),
+            ));
+        }
+        Ok(IdempotencyKey(key.to_owned()))
+    }
+}
+
+/// A fingerprint of what was asked, so one key cannot be reused for another request.
+pub fn fingerprint(route: &str, input: &impl Serialize) -> String {
+    let body = serde_json::to_string(input).unwrap_or_default();
+    hex::encode(Sha256::digest(format!("{route}\n{body}").as_bytes()))
+}
+
+/// The stored answer to `key`, if this user sent it before.
+pub async fn replay(
+    state: &AppState,
+    user: &CurrentUser,
+    key: &IdempotencyKey,
+    hash: &str,
+) -> ApiResult<Option<Response>> {
+    let row: Option<(String, i64, String)> = sqlx::query_as(
+        "SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = ? AND key = ?",
+    )
+    .bind(user.id)
+    .bind(&key.0)
+    .fetch_optional(&state.db)
+    .await?;
+    match row {
+        None => Ok(None),
+        Some((stored, _, _)) if stored != hash => Err(AppError::conflict(
+            "idempotency-key-reused",
+            "this Idempotency-Key was used for a different request; use a new key for a new request",
+        )),
+        Some((_, status, body)) => {
+            let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
+            let body: serde_json::Value = serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))?;
+            Ok(Some((status, Json(body)).into_response()))
+        }
+    }
+}
+
+/// Remembers the answer to `key`.
+pub async fn remember(
+    state: &AppState,
+    user: &CurrentUser,
+    key: &IdempotencyKey,
+    hash: &str,
+    status: StatusCode,
+    body: &impl Serialize,
+) -> ApiResult<()> {
+    let body = serde_json::to_string(body).map_err(|e| AppError::Internal(e.into()))?;
+    sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, key) DO NOTHING",
+    )
+    .bind(user.id)
+    .bind(&key.0)
+    .bind(hash)
+    .bind(i64::from(status.as_u16()))
+    .bind(body)
+    .bind(state.now())
+    .execute(&state.db)
+    .await?;
+    Ok(())
+}
+
+/// Runs `work` once per key: a repeat returns the first answer; a repeat
+/// that raced the first and lost (a stale version) also gets the first answer.
+pub async fn once<T, F>(
+    state: &AppState,
+    user: &CurrentUser,
+    key: &IdempotencyKey,
+    hash: String,
+    work: F,
+) -> ApiResult<Response>
+where
+    T: Serialize,
+    F: std::future::Future<Output = ApiResult<T>>,
+{
+    if let Some(previous) = replay(state, user, key, &hash).await? {
+        return Ok(previous);
+    }
+    match work.await {
+        Ok(answer) => {
+            remember(state, user, key, &hash, StatusCode::OK, &answer).await?;
+            Ok((StatusCode::OK, Json(answer)).into_response())
+        }
+        Err(
+            error @ AppError::Conflict {
+                kind: "stale-version",
+                ..
+            },
+        ) => match replay(state, user, key, &hash).await? {
+            Some(previous) => Ok(previous),
+            None => Err(error),
+        },
+        Err(error) => Err(error),
+    }
+}
