@@ -2,7 +2,10 @@
 //! components never build URLs. Every call returns `Result`, and every
 //! failure is an `ApiError` the UI can explain in the user's language.
 
-use claimdesk_shared::wire::{CaseDetail, CasePage, FieldError, Me, Problem, SignIn, UpdateMe};
+use claimdesk_shared::wire::{
+    CaseDetail, CasePage, CaseToggles, Decision, EventView, FieldError, InboxCount, Me,
+    MessageView, NewPost, NoteView, Problem, SignIn, TakeHold, UpdateMe, Versioned,
+};
 use claimdesk_shared::{CaseId, Inbox};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -28,6 +31,9 @@ pub enum ApiError {
     NotFound,
     /// Some fields are wrong; each error names its field.
     Validation(Vec<FieldError>),
+    /// The case's state refuses the request; `kind` is the problem type's
+    /// last part (`stale-version`, `transition-refused`, `held-by-other`, …).
+    Conflict(String),
     /// The server failed (5xx) or answered something unreadable.
     Server,
 }
@@ -51,6 +57,7 @@ impl ApiError {
             (403, _) => ApiError::Forbidden,
             (404, _) => ApiError::NotFound,
             (400 | 422, _) => ApiError::Validation(problem.map(|p| p.errors).unwrap_or_default()),
+            (409, kind) => ApiError::Conflict(kind.unwrap_or_default().to_owned()),
             _ => ApiError::Server,
         }
     }
@@ -88,6 +95,16 @@ async fn read_empty(response: Result<Response, gloo_net::Error>) -> Result<(), A
 
 fn write(builder: RequestBuilder) -> RequestBuilder {
     builder.header(CSRF_HEADER, "1")
+}
+
+/// A write that creates something or moves money: retried with the same key,
+/// the server answers as the first time instead of doing it again.
+async fn send_once<T: DeserializeOwned>(
+    builder: RequestBuilder,
+    key: &str,
+    body: &impl Serialize,
+) -> Result<T, ApiError> {
+    send_json(builder.header("idempotency-key", key), body).await
 }
 
 async fn send_json<T: DeserializeOwned>(
@@ -137,4 +154,112 @@ pub async fn cases(inbox: Inbox, q: String, page: i64) -> Result<CasePage, ApiEr
 /// One case with its order and customer.
 pub async fn case(id: CaseId) -> Result<CaseDetail, ApiError> {
     read(Request::get(&format!("{BASE}/cases/{id}")).send().await).await
+}
+
+/// A fresh idempotency key for a new write (kept with its draft for retries).
+pub fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
+}
+
+/// How many cases each of the user's inboxes holds.
+pub async fn inbox_counts() -> Result<Vec<InboxCount>, ApiError> {
+    read(Request::get(&format!("{BASE}/inbox-counts")).send().await).await
+}
+
+/// The conversation with the customer.
+pub async fn messages(id: CaseId) -> Result<Vec<MessageView>, ApiError> {
+    read(
+        Request::get(&format!("{BASE}/cases/{id}/messages"))
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// The desk's internal notes.
+pub async fn notes(id: CaseId) -> Result<Vec<NoteView>, ApiError> {
+    read(
+        Request::get(&format!("{BASE}/cases/{id}/notes"))
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// The case's audit trail.
+pub async fn events(id: CaseId) -> Result<Vec<EventView>, ApiError> {
+    read(
+        Request::get(&format!("{BASE}/cases/{id}/events"))
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// Which kind of post a composer writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostKind {
+    Message,
+    Note,
+}
+
+/// Posts a message or note; returns the case as it is afterwards.
+pub async fn post(
+    id: CaseId,
+    kind: PostKind,
+    input: NewPost,
+    key: String,
+) -> Result<CaseDetail, ApiError> {
+    let path = match kind {
+        PostKind::Message => "messages",
+        PostKind::Note => "notes",
+    };
+    send_once(
+        Request::post(&format!("{BASE}/cases/{id}/{path}")),
+        &key,
+        &input,
+    )
+    .await
+}
+
+/// Approves or rejects the case.
+pub async fn decide(id: CaseId, input: Decision, key: String) -> Result<CaseDetail, ApiError> {
+    send_once(
+        Request::post(&format!("{BASE}/cases/{id}/decision")),
+        &key,
+        &input,
+    )
+    .await
+}
+
+/// Marks the returned parcel as arrived (and refunds).
+pub async fn return_received(
+    id: CaseId,
+    input: Versioned,
+    key: String,
+) -> Result<CaseDetail, ApiError> {
+    send_once(
+        Request::post(&format!("{BASE}/cases/{id}/return-received")),
+        &key,
+        &input,
+    )
+    .await
+}
+
+/// Takes (or takes over) the case.
+pub async fn hold(id: CaseId, input: TakeHold) -> Result<CaseDetail, ApiError> {
+    send_json(Request::post(&format!("{BASE}/cases/{id}/hold")), &input).await
+}
+
+/// Lets go of the case.
+pub async fn release(id: CaseId, input: Versioned) -> Result<CaseDetail, ApiError> {
+    send_json(Request::post(&format!("{BASE}/cases/{id}/release")), &input).await
+}
+
+/// Sets the case's toggles.
+pub async fn update_case(id: CaseId, input: CaseToggles) -> Result<CaseDetail, ApiError> {
+    send_json(Request::patch(&format!("{BASE}/cases/{id}")), &input).await
 }

@@ -1,6 +1,6 @@
 //! The translated names of the domain's vocabularies.
 
-use claimdesk_shared::{Inbox, Kind, Reason, Role, Status};
+use claimdesk_shared::{Inbox, Kind, Outcome, Reason, Role, Status};
 
 use crate::i18n::*;
 use crate::I18n;
@@ -80,6 +80,9 @@ pub fn api_error(i18n: I18n, error: &crate::api::ApiError) -> &'static str {
         E::Forbidden => t_string!(i18n, err_forbidden),
         E::NotFound => t_string!(i18n, err_not_found),
         E::Validation(_) => t_string!(i18n, err_invalid),
+        E::Conflict(kind) if kind == "stale-version" => t_string!(i18n, err_conflict_stale),
+        E::Conflict(kind) if kind == "held-by-other" => t_string!(i18n, err_held_by_other),
+        E::Conflict(_) => t_string!(i18n, err_conflict_refused),
         E::Server => t_string!(i18n, err_server),
     }
 }
@@ -89,6 +92,46 @@ pub fn field_error(i18n: I18n, code: &str) -> &'static str {
     match code {
         "required" => t_string!(i18n, err_required),
         "invalid_email" => t_string!(i18n, err_invalid_email),
+        "too_long" => t_string!(i18n, err_too_long),
+        "over_claimed" => t_string!(i18n, err_over_claimed),
+        "out_of_range" => t_string!(i18n, err_out_of_range),
         _ => t_string!(i18n, err_invalid),
+    }
+}
+
+/// How a case ended.
+pub fn outcome(i18n: I18n, outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Refund => t_string!(i18n, outcome_refund),
+        Outcome::Replacement => t_string!(i18n, outcome_replacement),
+        Outcome::ReturnLabel => t_string!(i18n, outcome_return_label),
+        Outcome::ReturnRefund => t_string!(i18n, outcome_return_refund),
+        Outcome::ProposalAccepted => t_string!(i18n, outcome_proposal_accepted),
+        Outcome::AutoRefund => t_string!(i18n, outcome_auto_refund),
+        Outcome::Rejected => t_string!(i18n, outcome_rejected),
+    }
+}
+
+/// One line of the audit trail, in the reader's language.
+pub fn event(i18n: I18n, event: &claimdesk_shared::wire::EventView, role: Role) -> String {
+    use claimdesk_shared::EventKind as K;
+    match event.kind {
+        K::CaseCreated => t_string!(i18n, event_case_created).to_owned(),
+        K::MessageAdded => t_string!(i18n, event_message_added).to_owned(),
+        K::NoteAdded => t_string!(i18n, event_note_added).to_owned(),
+        K::StatusChanged => {
+            let to = event.to.map(|s| status(i18n, s, role)).unwrap_or_default();
+            t_string!(i18n, event_status_changed, to = to).to_string()
+        }
+        K::DecisionMade => {
+            let what = event.outcome.map(|o| outcome(i18n, o)).unwrap_or_default();
+            t_string!(i18n, event_decision_made, outcome = what).to_string()
+        }
+        K::ReturnReceived => t_string!(i18n, event_return_received).to_owned(),
+        K::Held => t_string!(i18n, event_held).to_owned(),
+        K::Released => t_string!(i18n, event_released).to_owned(),
+        K::TakenOver => t_string!(i18n, event_taken_over).to_owned(),
+        K::FreeReturnOn => t_string!(i18n, event_free_return_on).to_owned(),
+        K::FreeReturnOff => t_string!(i18n, event_free_return_off).to_owned(),
     }
 }

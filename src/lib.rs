@@ -10,6 +10,7 @@ pub type I18n = leptos_i18n::I18nContext<i18n::Locale>;
 
 pub mod api;
 pub mod components;
+pub mod drafts;
 pub mod format;
 pub mod labels;
 pub mod pages;

@@ -1,27 +1,43 @@
 //! Every address in the app, from one enum, so no link is a loose string.
 
-use claimdesk_shared::{CaseId, Inbox};
+use claimdesk_shared::{CaseId, Inbox, Role};
 
 /// A tab of the case view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CaseTab {
     Receipt,
+    Messages,
+    Notes,
+    Events,
 }
 
 impl CaseTab {
-    pub const ALL: &'static [CaseTab] = &[CaseTab::Receipt];
+    pub const ALL: &'static [CaseTab] = &[
+        CaseTab::Receipt,
+        CaseTab::Messages,
+        CaseTab::Notes,
+        CaseTab::Events,
+    ];
 
     pub const fn slug(self) -> &'static str {
         match self {
             CaseTab::Receipt => "receipt",
+            CaseTab::Messages => "messages",
+            CaseTab::Notes => "notes",
+            CaseTab::Events => "events",
         }
     }
 
-    /// The tab named in a URL; unknown or missing names open the receipt.
+    /// Notes and events are the desk's; customers see receipt and messages.
+    pub fn visible_to(self, role: Role) -> bool {
+        role != Role::Customer || matches!(self, CaseTab::Receipt | CaseTab::Messages)
+    }
+
+    /// The tab named in a URL (none: the receipt); `None` for unknown names.
     pub fn from_slug(slug: Option<&str>) -> Option<CaseTab> {
         match slug {
-            None | Some("receipt") => Some(CaseTab::Receipt),
-            Some(_) => None,
+            None => Some(CaseTab::Receipt),
+            Some(slug) => CaseTab::ALL.iter().copied().find(|t| t.slug() == slug),
         }
     }
 }

@@ -17,12 +17,20 @@ pub struct Session {
     pub me: LocalResource<Result<Me, ApiError>>,
     pub sign_in: Action<SignIn, Result<Me, ApiError>>,
     pub sign_out: Action<(), Result<(), ApiError>>,
+    /// Bumped after every change the user makes, so views that summarise
+    /// data (the inbox counts) know to fetch again.
+    pub changes: RwSignal<u64>,
 }
 
 impl Session {
     /// The signed-in user, once known.
     pub fn user(&self) -> Option<Me> {
         self.me.get().and_then(Result::ok)
+    }
+
+    /// Records that the user changed something.
+    pub fn touch(&self) {
+        self.changes.update(|n| *n += 1);
     }
 }
 
@@ -66,6 +74,7 @@ pub fn provide_session() {
         me,
         sign_in,
         sign_out,
+        changes: RwSignal::new(0),
     });
 }
 

@@ -3,7 +3,7 @@ use claimdesk_shared::Inbox;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 
-use crate::api::ApiError;
+use crate::api::{self, ApiError};
 use crate::components::error_view::ErrorView;
 use crate::components::language_switcher::LanguageSwitcher;
 use crate::components::loading::Loading;
@@ -45,12 +45,27 @@ fn Shell(me: Me) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let role = me.role;
+    // Live counts: fetched again whenever the user changes something.
+    let counts = LocalResource::new(move || {
+        session.changes.get();
+        api::inbox_counts()
+    });
+    let count_of = move |inbox: Inbox| {
+        counts
+            .get()
+            .and_then(Result::ok)
+            .and_then(|c| c.into_iter().find(|c| c.inbox == inbox))
+            .map(|c| c.count)
+    };
     let nav = Inbox::for_role(role)
         .iter()
         .map(|&inbox| {
             view! {
                 <li>
-                    <A href=AppRoute::inbox(inbox).href()>{move || labels::inbox(i18n, inbox)}</A>
+                    <A href=AppRoute::inbox(inbox).href()>
+                        <span>{move || labels::inbox(i18n, inbox)}</span>
+                        {move || count_of(inbox).map(|n| view! { <span class="nav-count">{n}</span> })}
+                    </A>
                 </li>
             }
         })
@@ -61,9 +76,9 @@ fn Shell(me: Me) -> impl IntoView {
         .map_or_else(|| me.marketplace.name.clone(), |m| m.name.clone());
     let name = me.name.clone();
     view! {
-        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <a class="skip-link" href="#main">{move || t_string!(i18n, skip_to_content)}</a>
         <header class="topbar">
-            <a class="brand" href=AppRoute::Home.href()>{t!(i18n, app_name)}</a>
+            <a class="brand" href=AppRoute::Home.href()>{move || t_string!(i18n, app_name)}</a>
             <span class="org">{org}</span>
             <div class="account">
                 <span class="user" data-testid="current-user">
@@ -79,7 +94,7 @@ fn Shell(me: Me) -> impl IntoView {
                     }
                     aria-label=move || format!("{} ({})", t_string!(i18n, sign_out), t_string!(i18n, signed_in_as, name = name.clone()))
                 >
-                    {t!(i18n, sign_out)}
+                    {move || t_string!(i18n, sign_out)}
                 </button>
             </div>
         </header>

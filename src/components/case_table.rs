@@ -55,16 +55,16 @@ pub fn CaseTable(
         <table class="case-table">
             <thead>
                 <tr>
-                    <th scope="col">{t!(i18n, col_case)}</th>
-                    <th scope="col">{t!(i18n, col_kind)}</th>
-                    <th scope="col">{t!(i18n, col_reason)}</th>
-                    <th scope="col">{t!(i18n, col_customer)}</th>
-                    {show_merchant.then(|| view! { <th scope="col">{t!(i18n, col_merchant)}</th> })}
-                    <th scope="col">{t!(i18n, col_order)}</th>
-                    <th scope="col">{t!(i18n, col_product)}</th>
-                    <th scope="col">{t!(i18n, col_age)}</th>
-                    <th scope="col">{t!(i18n, col_status)}</th>
-                    <th scope="col" class="number">{t!(i18n, col_value)}</th>
+                    <th scope="col">{move || t_string!(i18n, col_case)}</th>
+                    <th scope="col">{move || t_string!(i18n, col_kind)}</th>
+                    <th scope="col">{move || t_string!(i18n, col_reason)}</th>
+                    <th scope="col">{move || t_string!(i18n, col_customer)}</th>
+                    {show_merchant.then(|| view! { <th scope="col">{move || t_string!(i18n, col_merchant)}</th> })}
+                    <th scope="col">{move || t_string!(i18n, col_order)}</th>
+                    <th scope="col">{move || t_string!(i18n, col_product)}</th>
+                    <th scope="col">{move || t_string!(i18n, col_age)}</th>
+                    <th scope="col">{move || t_string!(i18n, col_status)}</th>
+                    <th scope="col" class="number">{move || t_string!(i18n, col_value)}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

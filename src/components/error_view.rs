@@ -23,14 +23,14 @@ pub fn ErrorView(
     };
     view! {
         <div class="error-view" role="alert">
-            <h2>{t!(i18n, err_title)}</h2>
+            <h2>{move || t_string!(i18n, err_title)}</h2>
             <p>{message}</p>
             {if signed_out {
-                view! { <a class="button" href=AppRoute::SignIn.href()>{t!(i18n, sign_in_button)}</a> }.into_any()
+                view! { <a class="button" href=AppRoute::SignIn.href()>{move || t_string!(i18n, sign_in_button)}</a> }.into_any()
             } else {
                 view! {
                     <button type="button" class="button" on:click=move |_| on_retry.run(())>
-                        {t!(i18n, retry)}
+                        {move || t_string!(i18n, retry)}
                     </button>
                 }
                     .into_any()

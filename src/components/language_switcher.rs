@@ -21,7 +21,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
     ];
     view! {
         <label class="language-switcher">
-            <span class="label">{t!(i18n, language)}</span>
+            <span class="label">{move || t_string!(i18n, language)}</span>
             <select on:change=on_change prop:value=move || i18n.get_locale().as_str()>
                 {options
                     .into_iter()

@@ -9,7 +9,7 @@ pub fn Loading() -> impl IntoView {
     view! {
         <p class="loading" role="status">
             <span class="spinner" aria-hidden="true"></span>
-            {t!(i18n, loading)}
+            {move || t_string!(i18n, loading)}
         </p>
     }
 }

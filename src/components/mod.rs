@@ -2,8 +2,14 @@
 
 pub mod app_shell;
 pub mod case_table;
+pub mod case_tools;
+pub mod composer;
+pub mod conversation;
+pub mod decision_panel;
 pub mod error_view;
+pub mod event_timeline;
 pub mod language_switcher;
 pub mod loading;
+pub mod notes_panel;
 pub mod receipt;
 pub mod status_badge;

@@ -49,9 +49,9 @@ pub fn Receipt(
                     <td class="number">{money(line.unit_price_minor * line.quantity)}</td>
                     <td>
                         {if claimed > 0 {
-                            view! { <strong class="claimed-tag">{t!(i18n, claimed_quantity, count = claimed)}</strong> }.into_any()
+                            view! { <strong class="claimed-tag">{move || t_string!(i18n, claimed_quantity, count = claimed).to_string()}</strong> }.into_any()
                         } else {
-                            view! { <span class="muted">{t!(i18n, not_claimed)}</span> }.into_any()
+                            view! { <span class="muted">{move || t_string!(i18n, not_claimed)}</span> }.into_any()
                         }}
                     </td>
                 </tr>
@@ -78,31 +78,31 @@ pub fn Receipt(
     view! {
         <div class="receipt">
             <section class="card" aria-labelledby="receipt-order">
-                <h2 id="receipt-order">{t!(i18n, order)}</h2>
+                <h2 id="receipt-order">{move || t_string!(i18n, order)}</h2>
                 <dl class="facts">
-                    <dt>{t!(i18n, order_number)}</dt>
+                    <dt>{move || t_string!(i18n, order_number)}</dt>
                     <dd data-testid="order-number">{order.number}</dd>
                     {order.legacy_number.map(|n| view! {
-                        <dt>{t!(i18n, legacy_order_number)}</dt>
+                        <dt>{move || t_string!(i18n, legacy_order_number)}</dt>
                         <dd data-testid="legacy-order-number">{n}</dd>
                     })}
-                    <dt>{t!(i18n, placed)}</dt>
+                    <dt>{move || t_string!(i18n, placed)}</dt>
                     <dd>{move || format::date_time(placed, i18n.get_locale())}</dd>
-                    <dt>{t!(i18n, delivered)}</dt>
+                    <dt>{move || t_string!(i18n, delivered)}</dt>
                     <dd>
                         {move || match delivered {
                             Some(at) => format::date_time(at, i18n.get_locale()),
                             None => t_string!(i18n, not_delivered).to_owned(),
                         }}
                     </dd>
-                    <dt>{t!(i18n, payout)}</dt>
+                    <dt>{move || t_string!(i18n, payout)}</dt>
                     <dd class=format!("payout payout-{payout}")>{payout_text}</dd>
                 </dl>
             </section>
             <section class="card" aria-labelledby="receipt-customer">
-                <h2 id="receipt-customer">{t!(i18n, customer)}</h2>
+                <h2 id="receipt-customer">{move || t_string!(i18n, customer)}</h2>
                 <dl class="facts">
-                    <dt>{t!(i18n, customer)}</dt>
+                    <dt>{move || t_string!(i18n, customer)}</dt>
                     <dd>
                         <span class="dotted">{customer.name}</span>
                         <span class="dotted">{move || match customer_kind {
@@ -110,37 +110,37 @@ pub fn Receipt(
                             CustomerKind::Retailer => t_string!(i18n, customer_retailer),
                         }}</span>
                     </dd>
-                    {customer.company.map(|c| view! { <dt>{t!(i18n, company)}</dt><dd>{c}</dd> })}
-                    <dt>{t!(i18n, email)}</dt>
+                    {customer.company.map(|c| view! { <dt>{move || t_string!(i18n, company)}</dt><dd>{c}</dd> })}
+                    <dt>{move || t_string!(i18n, email)}</dt>
                     <dd><a href=format!("mailto:{}", customer.email)>{customer.email.clone()}</a></dd>
-                    <dt>{t!(i18n, address)}</dt>
+                    <dt>{move || t_string!(i18n, address)}</dt>
                     <dd>{customer.address}</dd>
                 </dl>
             </section>
             <section class="card wide" aria-labelledby="receipt-lines">
-                <h2 id="receipt-lines">{t!(i18n, order_lines)}</h2>
+                <h2 id="receipt-lines">{move || t_string!(i18n, order_lines)}</h2>
                 <table class="lines">
                     <thead>
                         <tr>
                             <td></td>
-                            <th scope="col">{t!(i18n, product)}</th>
-                            <th scope="col" class="number">{t!(i18n, quantity)}</th>
-                            <th scope="col" class="number">{t!(i18n, unit_price)}</th>
-                            <th scope="col" class="number">{t!(i18n, line_total)}</th>
-                            <th scope="col">{t!(i18n, claimed)}</th>
+                            <th scope="col">{move || t_string!(i18n, product)}</th>
+                            <th scope="col" class="number">{move || t_string!(i18n, quantity)}</th>
+                            <th scope="col" class="number">{move || t_string!(i18n, unit_price)}</th>
+                            <th scope="col" class="number">{move || t_string!(i18n, line_total)}</th>
+                            <th scope="col">{move || t_string!(i18n, claimed)}</th>
                         </tr>
                     </thead>
                     <tbody>{lines}</tbody>
                     <tfoot>
                         <tr>
                             <td></td>
-                            <th scope="row" colspan="3">{t!(i18n, order_total)}</th>
+                            <th scope="row" colspan="3">{move || t_string!(i18n, order_total)}</th>
                             <td class="number">{money(order.total_minor)}</td>
                             <td></td>
                         </tr>
                         <tr>
                             <td></td>
-                            <th scope="row" colspan="3">{t!(i18n, claimed_value)}</th>
+                            <th scope="row" colspan="3">{move || t_string!(i18n, claimed_value)}</th>
                             <td class="number" data-testid="claimed-value">{money(case.summary.claimed_value_minor)}</td>
                             <td></td>
                         </tr>
@@ -148,10 +148,10 @@ pub fn Receipt(
                 </table>
             </section>
             <section class="card wide" aria-labelledby="receipt-description">
-                <h2 id="receipt-description">{t!(i18n, description)}</h2>
+                <h2 id="receipt-description">{move || t_string!(i18n, description)}</h2>
                 <blockquote class="description">{case.description}</blockquote>
                 {has_photos.then(|| view! {
-                    <h3>{t!(i18n, photos)}</h3>
+                    <h3>{move || t_string!(i18n, photos)}</h3>
                     <ul class="photos">{photos}</ul>
                 })}
             </section>

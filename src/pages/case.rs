@@ -1,10 +1,16 @@
+use claimdesk_shared::wire::CaseDetail;
 use claimdesk_shared::{CaseId, Handler, Inbox, Role};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
+use crate::components::case_tools::CaseTools;
+use crate::components::conversation::Conversation;
+use crate::components::decision_panel::DecisionPanel;
 use crate::components::error_view::ErrorView;
+use crate::components::event_timeline::EventTimeline;
 use crate::components::loading::Loading;
+use crate::components::notes_panel::NotesPanel;
 use crate::components::receipt::Receipt;
 use crate::components::status_badge::StatusBadge;
 use crate::i18n::*;
@@ -12,10 +18,10 @@ use crate::labels;
 use crate::routes::{AppRoute, CaseTab};
 use crate::session::use_session;
 
-/// `/cases/:id/:tab`: one case, with a deep link per tab.
+/// `/cases/:id/:tab`: one case, with a deep link per tab, and for the desk
+/// the tools and decisions beside it.
 #[component]
 pub fn CasePage() -> impl IntoView {
-    let i18n = use_i18n();
     let session = use_session();
     let params = use_params_map();
     let id = Memo::new(move |_| {
@@ -34,56 +40,93 @@ pub fn CasePage() -> impl IntoView {
             }
         }
     });
+    // After any change: the case, and the inbox counts in the navigation.
+    let on_changed = Callback::new(move |_: ()| {
+        case.refetch();
+        session.touch();
+    });
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
-                let role = session.user().map_or(Role::Customer, |me| me.role);
-                match (case.await, tab.get()) {
-                    (Ok(case), Some(tab)) => {
-                        let summary = case.summary.clone();
-                        let id = summary.id;
-                        let back = AppRoute::inbox(Inbox::for_role(role)[0]).href();
-                        let platform = summary.handler == Handler::Platform && role == Role::Merchant;
-                        let tabs = CaseTab::ALL
-                            .iter()
-                            .map(|&t| {
-                                view! {
-                                    <a
-                                        href=AppRoute::Case { id, tab: t }.href()
-                                        aria-current=(t == tab).then_some("page")
-                                    >
-                                        {move || match t { CaseTab::Receipt => t_string!(i18n, tab_receipt) }}
-                                    </a>
-                                }
-                            })
-                            .collect_view();
-                        view! {
-                            <article class="case">
-                                <a class="back" href=back>{t!(i18n, back_to_inbox)}</a>
-                                <header class="case-head">
-                                    <h1>{t!(i18n, case_title, id = id.to_string())}</h1>
-                                    <StatusBadge status=summary.status role=role/>
-                                    <span class="meta">
-                                        <span>{move || labels::kind(i18n, summary.kind)}</span>
-                                        <span>{move || labels::reason(i18n, summary.reason)}</span>
-                                    </span>
-                                    {summary.held_by.clone().map(|name| view! {
-                                        <span class="held">{t!(i18n, held_by, name = name.clone())}</span>
-                                    })}
-                                </header>
-                                {platform.then(|| view! {
-                                    <p class="alert alert-info" role="note">{t!(i18n, handled_by_platform)}</p>
-                                })}
-                                <nav class="tabs" aria-label=move || t_string!(i18n, case_sections)>{tabs}</nav>
-                                <Receipt case=case/>
-                            </article>
-                        }
-                            .into_any()
-                    }
+                let me = session.user();
+                let role = me.as_ref().map_or(Role::Customer, |me| me.role);
+                let me_id = me.map_or(0, |me| me.id);
+                match (case.await, tab.get().filter(|t| t.visible_to(role))) {
+                    (Ok(case), Some(tab)) => view! { <CaseView case=case tab=tab role=role me=me_id on_changed=on_changed/> }.into_any(),
                     (Ok(_), None) => view! { <ErrorView error=ApiError::NotFound on_retry=move |_| case.refetch()/> }.into_any(),
                     (Err(error), _) => view! { <ErrorView error=error on_retry=move |_| case.refetch()/> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+#[component]
+fn CaseView(
+    case: CaseDetail,
+    tab: CaseTab,
+    role: Role,
+    me: i64,
+    #[prop(into)] on_changed: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = case.summary.clone();
+    let id = summary.id;
+    let back = AppRoute::inbox(Inbox::for_role(role)[0]).href();
+    let platform = summary.handler == Handler::Platform && role == Role::Merchant;
+    let desk = role != Role::Customer;
+    let tabs = CaseTab::ALL
+        .iter()
+        .filter(|t| t.visible_to(role))
+        .map(|&t| {
+            let label = move || match t {
+                CaseTab::Receipt => t_string!(i18n, tab_receipt),
+                CaseTab::Messages => t_string!(i18n, tab_messages),
+                CaseTab::Notes => t_string!(i18n, tab_notes),
+                CaseTab::Events => t_string!(i18n, tab_events),
+            };
+            view! { <a href=AppRoute::Case { id, tab: t }.href() aria-current=(t == tab).then_some("page")>{label}</a> }
+        })
+        .collect_view();
+    let panel = match tab {
+        CaseTab::Receipt => view! { <Receipt case=case.clone()/> }.into_any(),
+        CaseTab::Messages => {
+            view! { <Conversation case=case.clone() role=role on_changed=on_changed/> }.into_any()
+        }
+        CaseTab::Notes => {
+            view! { <NotesPanel case=case.clone() on_changed=on_changed/> }.into_any()
+        }
+        CaseTab::Events => view! { <EventTimeline case_id=id role=role/> }.into_any(),
+    };
+    let open = summary.status.is_open();
+    let aside = desk.then(|| {
+        view! {
+            <aside class="case-aside">
+                {open.then(|| view! { <CaseTools case=case.clone() me=me on_changed=on_changed/> })}
+                <DecisionPanel case=case role=role on_changed=on_changed/>
+            </aside>
+        }
+    });
+    view! {
+        <article class="case">
+            <a class="back" href=back>{move || t_string!(i18n, back_to_inbox)}</a>
+            <header class="case-head">
+                <h1>{move || t_string!(i18n, case_title, id = id.to_string()).to_string()}</h1>
+                <StatusBadge status=summary.status role=role/>
+                <span class="meta">
+                    <span>{move || labels::kind(i18n, summary.kind)}</span>
+                    <span>{move || labels::reason(i18n, summary.reason)}</span>
+                </span>
+                {summary.held_by.clone().map(|name| view! { <span class="held">{move || t_string!(i18n, held_by, name = name.clone()).to_string()}</span> })}
+            </header>
+            {platform.then(|| view! { <p class="alert alert-info" role="note">{move || t_string!(i18n, handled_by_platform)}</p> })}
+            <div class=if desk { "case-body with-aside" } else { "case-body" }>
+                <div class="case-main">
+                    <nav class="tabs" aria-label=move || t_string!(i18n, case_sections)>{tabs}</nav>
+                    {panel}
+                </div>
+                {aside}
+            </div>
+        </article>
     }
 }

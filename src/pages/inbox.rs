@@ -77,7 +77,7 @@ pub fn InboxPage() -> impl IntoView {
             <div class="page-head">
                 <h1>{title}</h1>
                 <form role="search" class="search" on:submit=|ev| ev.prevent_default()>
-                    <label for="inbox-search">{t!(i18n, search)}</label>
+                    <label for="inbox-search">{move || t_string!(i18n, search)}</label>
                     <input
                         id="inbox-search"
                         type="search"
@@ -96,7 +96,7 @@ pub fn InboxPage() -> impl IntoView {
                             let empty = page.items.is_empty();
                             let nav_to = move |p: i64| AppRoute::Inbox { inbox, q: search.clone(), page: p }.href();
                             view! {
-                                <p class="count" role="status">{t!(i18n, inbox_total, count = total)}</p>
+                                <p class="count" role="status">{move || t_string!(i18n, inbox_total, count = total).to_string()}</p>
                                 {if empty {
                                     view! {
                                         <p class="empty">
@@ -108,9 +108,9 @@ pub fn InboxPage() -> impl IntoView {
                                 }}
                                 {(pages > 1).then(|| view! {
                                     <nav class="pager" aria-label=move || t_string!(i18n, pagination)>
-                                        {(current > 1).then(|| view! { <a href=nav_to(current - 1) rel="prev">{t!(i18n, page_prev)}</a> })}
-                                        <span>{t!(i18n, page_of, page = current, pages = pages)}</span>
-                                        {(current < pages).then(|| view! { <a href=nav_to(current + 1) rel="next">{t!(i18n, page_next)}</a> })}
+                                        {(current > 1).then(|| view! { <a href=nav_to(current - 1) rel="prev">{move || t_string!(i18n, page_prev)}</a> })}
+                                        <span>{move || t_string!(i18n, page_of, page = current, pages = pages).to_string()}</span>
+                                        {(current < pages).then(|| view! { <a href=nav_to(current + 1) rel="next">{move || t_string!(i18n, page_next)}</a> })}
                                     </nav>
                                 })}
                             }.into_any()

@@ -42,12 +42,12 @@ pub fn SignInPage() -> impl IntoView {
             <LanguageSwitcher/>
         </div>
         <main id="main" class="sign-in">
-            <h1>{t!(i18n, sign_in_title)}</h1>
-            <p class="intro">{t!(i18n, sign_in_intro)}</p>
+            <h1>{move || t_string!(i18n, sign_in_title)}</h1>
+            <p class="intro">{move || t_string!(i18n, sign_in_intro)}</p>
             <form on:submit=on_submit novalidate>
                 {move || general_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                 <div class="field">
-                    <label for="sign-in-email">{t!(i18n, email)}</label>
+                    <label for="sign-in-email">{move || t_string!(i18n, email)}</label>
                     <input
                         id="sign-in-email"
                         type="email"
@@ -61,7 +61,7 @@ pub fn SignInPage() -> impl IntoView {
                     {move || email_error().map(|m| view! { <p id="sign-in-email-error" class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div class="field">
-                    <label for="sign-in-password">{t!(i18n, password)}</label>
+                    <label for="sign-in-password">{move || t_string!(i18n, password)}</label>
                     <input
                         id="sign-in-password"
                         type="password"

@@ -11,6 +11,9 @@ export const users = {
   customer: { email: "lisa@kund.example", name: "Lisa Andersson" },
   retailer: { email: "bram@dewinkel.example", name: "Bram Jansen" },
   support: { email: "support@fyndmarknad.example", name: "Karin Berg" },
+  /** Tulp & Co's agents: the case-work specs change their cases, and only theirs. */
+  worker: { email: "sanne@tulpco.example", name: "Sanne de Boer" },
+  workerColleague: { email: "daan@tulpco.example", name: "Daan Visser" },
 };
 
 /** Every test talks to the server global-setup started. */
