@@ -90,28 +90,3 @@ pub fn age(at: DateTime<Utc>, now_ms: f64, locale: Locale) -> String {
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
-
-/// Reads an amount typed in major units ("349", "349.5", "349,50") as minor
-/// units; `None` for anything else, including more than two decimals.
-pub fn parse_amount(text: &str) -> Option<i64> {
-    let text = text.trim().replace([' ', '\u{a0}'], "");
-    let (whole, fraction) = match text.split_once([',', '.']) {
-        Some((w, f)) => (w.to_owned(), f.to_owned()),
-        None => (text.clone(), String::new()),
-    };
-    if whole.is_empty()
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || fraction.len() > 2
-        || !fraction.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let cents: i64 = format!("{fraction:0<2}").parse().ok()?;
-    whole.checked_mul(100)?.checked_add(cents)
-}
-
-/// Minor units as a plain decimal for an input field ("349.00").
-pub fn amount_input(minor: i64) -> String {
-    format!("{}.{:02}", minor / 100, minor % 100)
-}

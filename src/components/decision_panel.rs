@@ -110,7 +110,7 @@ fn DecisionForm(case: CaseDetail, #[prop(into)] on_changed: Callback<()>) -> imp
     let currency = StoredValue::new(case.summary.currency.clone());
     let free_return = case.free_return;
     let kind = RwSignal::new(DecisionKind::Refund);
-    let amount = RwSignal::new(format::amount_input(left));
+    let amount = RwSignal::new(claimdesk_shared::money::amount_input(left));
     let note = RwSignal::new(String::new());
     let confirming = RwSignal::new(false);
     let local_error = RwSignal::new(None::<&'static str>);
@@ -137,7 +137,7 @@ fn DecisionForm(case: CaseDetail, #[prop(into)] on_changed: Callback<()>) -> imp
         let kind = kind.get_untracked();
         let amount_minor = match kind {
             DecisionKind::Refund => Some(
-                format::parse_amount(&amount.get_untracked())
+                claimdesk_shared::money::parse_amount(&amount.get_untracked())
                     .filter(|a| *a > 0)
                     .ok_or(t_string!(i18n, err_out_of_range))?,
             ),
@@ -169,7 +169,7 @@ fn DecisionForm(case: CaseDetail, #[prop(into)] on_changed: Callback<()>) -> imp
     };
     let consequence = Signal::derive(move || match kind.get() {
         DecisionKind::Refund => {
-            let minor = format::parse_amount(&amount.get()).unwrap_or(0);
+            let minor = claimdesk_shared::money::parse_amount(&amount.get()).unwrap_or(0);
             t_string!(i18n, confirm_refund, amount = money(minor)).to_string()
         }
         DecisionKind::Replacement => t_string!(i18n, confirm_replacement).to_owned(),

@@ -37,13 +37,18 @@ pub fn InboxPage() -> impl IntoView {
             .unwrap_or(1)
             .max(1)
     });
+    // The address a list was fetched for travels with it, so the page can
+    // tell when the list shown is not (yet) the one the address asks for.
+    let requested = move || (inbox.get(), q.get(), page.get());
     let cases = LocalResource::new(move || {
-        let (inbox, q, page) = (inbox.get(), q.get(), page.get());
+        let (inbox, q, page) = requested();
         async move {
-            match inbox {
+            let key = (inbox, q.clone(), page);
+            let result = match inbox {
                 Some(inbox) => api::cases(inbox, q, page).await,
                 None => Err(ApiError::NotFound),
-            }
+            };
+            (key, result)
         }
     });
 
@@ -89,13 +94,18 @@ pub fn InboxPage() -> impl IntoView {
             </div>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
-                    match (cases.await, role()) {
+                    let (shown, result) = cases.await;
+                    // While the next list loads the previous one stays, dimmed
+                    // and marked busy, so nobody acts on rows of the wrong inbox.
+                    let stale = Memo::new(move |_| requested() != shown);
+                    match (result, role()) {
                         (Ok(page), Some(role)) => {
                             let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
                             let (total, current, inbox, search) = (page.total, page.page, page.inbox, q.get_untracked());
                             let empty = page.items.is_empty();
                             let nav_to = move |p: i64| AppRoute::Inbox { inbox, q: search.clone(), page: p }.href();
                             view! {
+                                <div class="inbox-results" class:stale=move || stale.get() aria-busy=move || stale.get().to_string()>
                                 <p class="count" role="status">{move || t_string!(i18n, inbox_total, count = total).to_string()}</p>
                                 {if empty {
                                     view! {
@@ -113,6 +123,7 @@ pub fn InboxPage() -> impl IntoView {
                                         {(current < pages).then(|| view! { <a href=nav_to(current + 1) rel="next">{move || t_string!(i18n, page_next)}</a> })}
                                     </nav>
                                 })}
+                                </div>
                             }.into_any()
                         }
                         (Err(error), _) => view! { <ErrorView error=error on_retry=move |_| cases.refetch()/> }.into_any(),

@@ -8,6 +8,7 @@
 pub mod case_id;
 pub mod domain;
 pub mod inbox;
+pub mod money;
 pub mod status;
 pub mod wire;
 

@@ -14,6 +14,12 @@ export class InboxPage {
     await expect(this.page.getByRole("heading", { level: 1, name })).toBeVisible();
   }
 
+  /** Waits until the list shown is the one the address asks for (while the
+   * next list loads, the previous one stays, marked busy). */
+  async expectSettled() {
+    await expect(this.page.locator(".inbox-results")).toHaveAttribute("aria-busy", "false");
+  }
+
   /** The case id links of the rows shown. */
   caseLinks(): Locator {
     return this.rows.locator("th a");

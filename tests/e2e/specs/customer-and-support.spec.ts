@@ -49,6 +49,7 @@ test("marketplace support sees the platform review queue of every merchant", asy
 
   await page.getByRole("link", { name: "All cases" }).click();
   await inbox.expectHeading("All cases");
+  await inbox.expectSettled();
   const merchants = new Set(await inbox.rows.locator("td:nth-of-type(4)").allTextContents());
   expect(merchants.size).toBeGreaterThan(1);
   await inbox.openFirstCase();

@@ -41,6 +41,7 @@ test("the other inboxes list cases in their statuses, and search narrows them", 
 
   await page.getByRole("navigation", { name: "Inboxes" }).getByRole("link", { name: "Parked" }).click();
   await inbox.expectHeading("Parked");
+  await inbox.expectSettled();
   await expect(inbox.rows.first()).toBeVisible();
   for (const status of await inbox.statuses()) {
     expect(["Awaiting customer", "Awaiting return"]).toContain(status);
@@ -48,7 +49,8 @@ test("the other inboxes list cases in their statuses, and search narrows them", 
 
   await page.getByRole("link", { name: "Approved" }).click();
   await inbox.expectHeading("Approved");
-  await expect(inbox.rows.first()).toBeVisible();
+  await inbox.expectSettled();
+  await expect(inbox.rows.first().locator(".badge")).toHaveText("Resolved");
   const first = inbox.rows.first();
   const order = (await first.locator(".order-number").textContent())!.trim();
   await inbox.search.fill(order);
