@@ -9,6 +9,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub type I18n = leptos_i18n::I18nContext<i18n::Locale>;
 
 pub mod api;
+pub mod case_context;
 pub mod components;
 pub mod drafts;
 pub mod format;

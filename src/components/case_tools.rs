@@ -2,6 +2,7 @@ use claimdesk_shared::wire::{CaseDetail, CaseToggles, TakeHold, Versioned};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::case_context::use_case_context;
 use crate::i18n::*;
 use crate::labels;
 
@@ -21,11 +22,9 @@ pub fn CaseTools(
     case: CaseDetail,
     /// The signed-in agent.
     me: i64,
-    /// Reloads the case after a change.
-    #[prop(into)]
-    on_changed: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let context = use_case_context();
     let (id, version) = (case.summary.id, case.version);
     let action = Action::new_local(move |tool: &Tool| {
         let tool = *tool;
@@ -44,9 +43,15 @@ pub fn CaseTools(
                     .await
                 }
             };
-            // Success or conflict, the case on screen is out of date now.
-            if !matches!(result, Err(api::ApiError::Network)) {
-                on_changed.run(());
+            match &result {
+                Ok(_) => context.changed(),
+                Err(api::ApiError::Conflict(kind)) if kind == "stale-version" => {
+                    context.conflicted()
+                }
+                // Other conflicts (a colleague took the case) also mean the
+                // case on screen is out of date.
+                Err(api::ApiError::Conflict(_)) => context.changed(),
+                Err(_) => {}
             }
             result.map(|_| ())
         }

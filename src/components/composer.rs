@@ -41,6 +41,7 @@ pub fn Composer(
         },
     );
     let text = RwSignal::new(slot.text());
+    let field = NodeRef::<leptos::html::Textarea>::new();
     let send = {
         let slot = slot.clone();
         Action::new_local(move |body: &String| {
@@ -60,6 +61,11 @@ pub fn Composer(
                     Ok(case) => {
                         slot.clear();
                         text.set(String::new());
+                        // The reload that follows may reuse this very field;
+                        // empty it now rather than trust the diff to.
+                        if let Some(field) = field.get_untracked() {
+                            field.set_value("");
+                        }
                         on_sent.run(case.clone());
                     }
                     Err(ApiError::Conflict(kind)) if kind == "stale-version" => {
@@ -78,9 +84,11 @@ pub fn Composer(
     let error = move || send.value().get().and_then(Result::err);
     let field_error =
         move || error().and_then(|e| e.field("body").map(|f| labels::field_error(i18n, &f.code)));
+    // A stale case is announced by the case page itself, above the reload.
     let general_error = move || {
         error()
             .filter(|e| !matches!(e, ApiError::Validation(_)))
+            .filter(|e| !matches!(e, ApiError::Conflict(kind) if kind == "stale-version"))
             .map(|e| labels::api_error(i18n, &e))
     };
     let submit = move || {
@@ -105,6 +113,7 @@ pub fn Composer(
         }>
             <label for=id.clone()>{move || label.get()}</label>
             <textarea
+                node_ref=field
                 id=id
                 rows="4"
                 prop:value=move || text.get()

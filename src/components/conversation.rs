@@ -3,6 +3,7 @@ use claimdesk_shared::{Handler, Role};
 use leptos::prelude::*;
 
 use crate::api::{self, PostKind};
+use crate::case_context::use_case_context;
 use crate::components::composer::Composer;
 use crate::components::error_view::ErrorView;
 use crate::components::loading::Loading;
@@ -18,11 +19,9 @@ pub fn Conversation(
     case: CaseDetail,
     /// Who reads.
     role: Role,
-    /// Reloads the case after a change.
-    #[prop(into)]
-    on_changed: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let context = use_case_context();
     let id = case.summary.id;
     let messages = LocalResource::new(move || api::messages(id));
     let status = case.summary.status;
@@ -61,8 +60,8 @@ pub fn Conversation(
                     kind=PostKind::Message
                     label=label
                     hint=hint
-                    on_sent=move |_| on_changed.run(())
-                    on_stale=move |_| on_changed.run(())
+                    on_sent=move |_| context.changed()
+                    on_stale=move |_| context.conflicted()
                 />
             })}
         </section>

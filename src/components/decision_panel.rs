@@ -3,6 +3,7 @@ use claimdesk_shared::{Handler, Role, Status};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::case_context::{use_case_context, CaseContext};
 use crate::format;
 use crate::i18n::*;
 use crate::labels;
@@ -15,9 +16,6 @@ pub fn DecisionPanel(
     case: CaseDetail,
     /// Who decides.
     role: Role,
-    /// Reloads the case after a change.
-    #[prop(into)]
-    on_changed: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let status = case.summary.status;
@@ -28,9 +26,9 @@ pub fn DecisionPanel(
     } else if platform_only {
         view! { <p class="muted">{move || t_string!(i18n, platform_decides)}</p> }.into_any()
     } else if status == Status::AwaitingReturn {
-        view! { <ReturnReceived case=case on_changed=on_changed/> }.into_any()
+        view! { <ReturnReceived case=case/> }.into_any()
     } else {
-        view! { <DecisionForm case=case on_changed=on_changed/> }.into_any()
+        view! { <DecisionForm case=case/> }.into_any()
     };
     view! {
         <section class="card decision" aria-labelledby="decision-heading">
@@ -56,6 +54,16 @@ fn Decided(case: CaseDetail) -> impl IntoView {
     }
 }
 
+/// Reloads the case after a decision went through or met a changed case.
+fn after_write<T>(context: CaseContext, result: &Result<T, ApiError>) {
+    match result {
+        Ok(_) => context.changed(),
+        Err(ApiError::Conflict(kind)) if kind == "stale-version" => context.conflicted(),
+        Err(ApiError::Conflict(_)) => context.changed(),
+        Err(_) => {}
+    }
+}
+
 /// Says why a decision failed, field errors included.
 fn error_text(i18n: crate::I18n, error: &ApiError) -> &'static str {
     error
@@ -67,8 +75,9 @@ fn error_text(i18n: crate::I18n, error: &ApiError) -> &'static str {
 
 /// Awaiting the returned parcel.
 #[component]
-fn ReturnReceived(case: CaseDetail, #[prop(into)] on_changed: Callback<()>) -> impl IntoView {
+fn ReturnReceived(case: CaseDetail) -> impl IntoView {
     let i18n = use_i18n();
+    let context = use_case_context();
     let (id, version) = (case.summary.id, case.version);
     let left = case.summary.claimed_value_minor - case.refunded_minor;
     let currency = case.summary.currency.clone();
@@ -76,9 +85,7 @@ fn ReturnReceived(case: CaseDetail, #[prop(into)] on_changed: Callback<()>) -> i
     let key = StoredValue::new(api::new_idempotency_key());
     let action = Action::new_local(move |_: &()| async move {
         let result = api::return_received(id, Versioned { version }, key.get_value()).await;
-        if result.is_ok() || matches!(&result, Err(ApiError::Conflict(_))) {
-            on_changed.run(());
-        }
+        after_write(context, &result);
         result
     });
     let amount = move || format::money(left, &currency, i18n.get_locale());
@@ -103,8 +110,9 @@ fn ReturnReceived(case: CaseDetail, #[prop(into)] on_changed: Callback<()>) -> i
 
 /// Choose a decision, fill in what it needs, review, confirm.
 #[component]
-fn DecisionForm(case: CaseDetail, #[prop(into)] on_changed: Callback<()>) -> impl IntoView {
+fn DecisionForm(case: CaseDetail) -> impl IntoView {
     let i18n = use_i18n();
+    let context = use_case_context();
     let (id, version) = (case.summary.id, case.version);
     let left = case.summary.claimed_value_minor - case.refunded_minor;
     let currency = StoredValue::new(case.summary.currency.clone());
@@ -122,11 +130,7 @@ fn DecisionForm(case: CaseDetail, #[prop(into)] on_changed: Callback<()>) -> imp
         let decision = decision.clone();
         async move {
             let result = api::decide(id, decision, key.get_value()).await;
-            if result.is_ok()
-                || matches!(&result, Err(ApiError::Conflict(k)) if k == "stale-version")
-            {
-                on_changed.run(());
-            }
+            after_write(context, &result);
             result
         }
     });

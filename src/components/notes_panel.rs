@@ -2,6 +2,7 @@ use claimdesk_shared::wire::CaseDetail;
 use leptos::prelude::*;
 
 use crate::api::{self, PostKind};
+use crate::case_context::use_case_context;
 use crate::components::composer::Composer;
 use crate::components::error_view::ErrorView;
 use crate::components::loading::Loading;
@@ -13,11 +14,9 @@ use crate::i18n::*;
 pub fn NotesPanel(
     /// The case.
     case: CaseDetail,
-    /// Reloads the case after a change.
-    #[prop(into)]
-    on_changed: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let context = use_case_context();
     let id = case.summary.id;
     let notes = LocalResource::new(move || api::notes(id));
     let label = Signal::derive(move || t_string!(i18n, composer_note_label).to_owned());
@@ -56,8 +55,8 @@ pub fn NotesPanel(
                 version=case.version
                 kind=PostKind::Note
                 label=label
-                on_sent=move |_| on_changed.run(())
-                on_stale=move |_| on_changed.run(())
+                on_sent=move |_| context.changed()
+                on_stale=move |_| context.conflicted()
             />
         </section>
     }

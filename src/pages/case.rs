@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
+use crate::case_context::provide_case_context;
 use crate::components::case_tools::CaseTools;
 use crate::components::conversation::Conversation;
 use crate::components::decision_panel::DecisionPanel;
@@ -41,10 +42,10 @@ pub fn CasePage() -> impl IntoView {
         }
     });
     // After any change: the case, and the inbox counts in the navigation.
-    let on_changed = Callback::new(move |_: ()| {
+    let context = provide_case_context(Callback::new(move |_: ()| {
         case.refetch();
         session.touch();
-    });
+    }));
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
@@ -52,7 +53,7 @@ pub fn CasePage() -> impl IntoView {
                 let role = me.as_ref().map_or(Role::Customer, |me| me.role);
                 let me_id = me.map_or(0, |me| me.id);
                 match (case.await, tab.get().filter(|t| t.visible_to(role))) {
-                    (Ok(case), Some(tab)) => view! { <CaseView case=case tab=tab role=role me=me_id on_changed=on_changed/> }.into_any(),
+                    (Ok(case), Some(tab)) => view! { <CaseView case=case tab=tab role=role me=me_id stale=context.stale/> }.into_any(),
                     (Ok(_), None) => view! { <ErrorView error=ApiError::NotFound on_retry=move |_| case.refetch()/> }.into_any(),
                     (Err(error), _) => view! { <ErrorView error=error on_retry=move |_| case.refetch()/> }.into_any(),
                 }
@@ -67,7 +68,7 @@ fn CaseView(
     tab: CaseTab,
     role: Role,
     me: i64,
-    #[prop(into)] on_changed: Callback<()>,
+    stale: RwSignal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let summary = case.summary.clone();
@@ -90,20 +91,16 @@ fn CaseView(
         .collect_view();
     let panel = match tab {
         CaseTab::Receipt => view! { <Receipt case=case.clone()/> }.into_any(),
-        CaseTab::Messages => {
-            view! { <Conversation case=case.clone() role=role on_changed=on_changed/> }.into_any()
-        }
-        CaseTab::Notes => {
-            view! { <NotesPanel case=case.clone() on_changed=on_changed/> }.into_any()
-        }
+        CaseTab::Messages => view! { <Conversation case=case.clone() role=role/> }.into_any(),
+        CaseTab::Notes => view! { <NotesPanel case=case.clone()/> }.into_any(),
         CaseTab::Events => view! { <EventTimeline case_id=id role=role/> }.into_any(),
     };
     let open = summary.status.is_open();
     let aside = desk.then(|| {
         view! {
             <aside class="case-aside">
-                {open.then(|| view! { <CaseTools case=case.clone() me=me on_changed=on_changed/> })}
-                <DecisionPanel case=case role=role on_changed=on_changed/>
+                {open.then(|| view! { <CaseTools case=case.clone() me=me/> })}
+                <DecisionPanel case=case role=role/>
             </aside>
         }
     });
@@ -119,6 +116,7 @@ fn CaseView(
                 </span>
                 {summary.held_by.clone().map(|name| view! { <span class="held">{move || t_string!(i18n, held_by, name = name.clone()).to_string()}</span> })}
             </header>
+            {move || stale.get().then(|| view! { <p class="alert alert-warn" role="alert">{move || t_string!(i18n, err_conflict_stale)}</p> })}
             {platform.then(|| view! { <p class="alert alert-info" role="note">{move || t_string!(i18n, handled_by_platform)}</p> })}
             <div class=if desk { "case-body with-aside" } else { "case-body" }>
                 <div class="case-main">

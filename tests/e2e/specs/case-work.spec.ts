@@ -173,9 +173,10 @@ test("two agents on one case: the second gets a conflict and keeps their text", 
   const field = casePage.composer("Message to the customer");
   await field.fill("Sanne's answer");
   await page.getByRole("button", { name: "Send" }).click();
-  await expect(page.getByRole("alert")).toContainText("Someone else changed this case meanwhile");
+  await expect(page.getByRole("alert").filter({ hasText: "Someone else changed this case meanwhile" })).toBeVisible();
   await expect(casePage.posts.filter({ hasText: "Daan neemt dit op." })).toHaveCount(1);
   await expect(field).toHaveValue("Sanne's answer");
   await page.getByRole("button", { name: "Send" }).click();
   await expect(casePage.posts.filter({ hasText: "Sanne's answer" })).toHaveCount(1);
+  await expect(page.getByRole("alert")).toHaveCount(0);
 });
