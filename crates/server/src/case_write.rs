@@ -48,10 +48,37 @@ pub struct CaseState {
     pub refunded_minor: i64,
 }
 
+/// Who makes a change: a signed-in user, or the system itself (the sweeps
+/// that act when a clock runs out).
+#[derive(Clone, Copy, Debug)]
+pub enum Actor<'u> {
+    User(&'u CurrentUser),
+    System,
+}
+
+impl Actor<'_> {
+    /// The user recorded on events; `None` for the system.
+    pub fn id(&self) -> Option<i64> {
+        match self {
+            Actor::User(user) => Some(user.id),
+            Actor::System => None,
+        }
+    }
+
+    /// The role the status machine checks. The system acts for the
+    /// platform, whose rules the clocks enforce.
+    pub fn role(&self) -> Role {
+        match self {
+            Actor::User(user) => user.role(),
+            Actor::System => Role::Support,
+        }
+    }
+}
+
 /// An open write on one case.
 pub struct CaseWrite<'u> {
     tx: Transaction<'static, Sqlite>,
-    pub user: &'u CurrentUser,
+    pub actor: Actor<'u>,
     pub case: CaseState,
     pub now: DateTime<Utc>,
 }
@@ -78,8 +105,36 @@ impl<'u> CaseWrite<'u> {
         id: CaseId,
         version: i64,
     ) -> ApiResult<CaseWrite<'u>> {
-        let now = state.now();
-        let scope = Scope::of(user);
+        Self::open(
+            state,
+            Actor::User(user),
+            Some(Scope::of(user)),
+            id,
+            version,
+            state.now(),
+        )
+        .await
+    }
+
+    /// Opens a write by the system on case `id` at version `version`, at
+    /// the time `now` (the sweeps take their clock as a parameter).
+    pub async fn begin_system(
+        state: &AppState,
+        id: CaseId,
+        version: i64,
+        now: DateTime<Utc>,
+    ) -> ApiResult<CaseWrite<'u>> {
+        Self::open(state, Actor::System, None, id, version, now).await
+    }
+
+    async fn open(
+        state: &AppState,
+        actor: Actor<'u>,
+        scope: Option<Scope>,
+        id: CaseId,
+        version: i64,
+        now: DateTime<Utc>,
+    ) -> ApiResult<CaseWrite<'u>> {
         let mut tx = state.db.begin().await?;
         let mut claim = QueryBuilder::<Sqlite>::new(
             "UPDATE cases AS c SET version = version + 1, updated_at = ",
@@ -89,14 +144,19 @@ impl<'u> CaseWrite<'u> {
             .push(" WHERE c.id = ")
             .push_bind(id.0)
             .push(" AND c.version = ")
-            .push_bind(version)
-            .push(" AND ");
-        scope.push_case_filter(&mut claim);
+            .push_bind(version);
+        if let Some(scope) = scope {
+            claim.push(" AND ");
+            scope.push_case_filter(&mut claim);
+        }
         if claim.build().execute(&mut *tx).await?.rows_affected() == 0 {
             let mut exists =
                 QueryBuilder::<Sqlite>::new("SELECT c.version FROM cases c WHERE c.id = ");
-            exists.push_bind(id.0).push(" AND ");
-            scope.push_case_filter(&mut exists);
+            exists.push_bind(id.0);
+            if let Some(scope) = scope {
+                exists.push(" AND ");
+                scope.push_case_filter(&mut exists);
+            }
             let current: Option<i64> = exists.build_query_scalar().fetch_optional(&mut *tx).await?;
             return Err(match current {
                 None => AppError::NotFound,
@@ -127,7 +187,7 @@ impl<'u> CaseWrite<'u> {
         };
         Ok(CaseWrite {
             tx,
-            user,
+            actor,
             case,
             now,
         })
@@ -141,7 +201,7 @@ impl<'u> CaseWrite<'u> {
     /// Where `action` by the writer leads, or the conflict explaining why not.
     /// A merchant cannot act on a case the platform handles.
     pub fn next_status(&self, action: CaseAction) -> ApiResult<Status> {
-        let role = self.user.role();
+        let role = self.actor.role();
         if role == Role::Merchant && self.case.handler == Handler::Platform {
             return Err(AppError::conflict(
                 "transition-refused",
@@ -160,7 +220,7 @@ impl<'u> CaseWrite<'u> {
             "INSERT INTO events (case_id, actor_id, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",
         )
         .bind(self.case.id.0)
-        .bind(self.user.id)
+        .bind(self.actor.id())
         .bind(kind.as_str())
         .bind(data.to_string())
         .bind(self.now)

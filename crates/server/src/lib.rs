@@ -15,6 +15,7 @@ pub mod scope;
 pub mod seed;
 pub mod spa;
 pub mod state;
+pub mod sweeps;
 
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;

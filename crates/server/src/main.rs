@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use claimdesk_server::{app, db, seed, AppState, Config};
+use claimdesk_server::{app, db, seed, sweeps, AppState, Config};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -51,6 +51,7 @@ async fn main() -> anyhow::Result<()> {
             secure_cookies: cli.secure_cookies,
         },
     );
+    tokio::spawn(sweeps::run_forever(state.clone()));
     let listener = tokio::net::TcpListener::bind(cli.addr).await?;
     let addr = listener.local_addr()?;
     // Test harnesses read this line to learn the port when started with port 0.

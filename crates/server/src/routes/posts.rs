@@ -135,7 +135,7 @@ fn validate(input: &NewPost) -> ApiResult<String> {
 }
 
 async fn insert_post(write: &mut CaseWrite<'_>, post: Post, body: &str) -> ApiResult<i64> {
-    let (case_id, author, now) = (write.case.id.0, write.user.id, write.now);
+    let (case_id, author, now) = (write.case.id.0, write.actor.id(), write.now);
     Ok(sqlx::query(&format!(
         "INSERT INTO {} (case_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
         post.table()

@@ -1,0 +1,134 @@
+//! The clocks that act by themselves, driven with an injected time.
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use claimdesk_server::sweeps::{close_unanswered, NO_REPLY_DAYS};
+use common::*;
+
+async fn parked_since(app: &TestApp) -> Vec<(i64, DateTime<Utc>)> {
+    sqlx::query_as(
+        "SELECT c.id, MAX(e.created_at) FROM cases c JOIN events e ON e.case_id = c.id
+         WHERE c.status = 'awaiting_customer' AND e.kind = 'status_changed'
+           AND json_extract(e.data, '$.to') = 'awaiting_customer'
+         GROUP BY c.id ORDER BY c.id",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn cases_without_a_reply_for_14_days_close_as_rejected_once() {
+    let app = TestApp::seeded().await;
+    let parked = parked_since(&app).await;
+    assert!(
+        parked.len() >= 2,
+        "the demo has cases awaiting the customer"
+    );
+    let (first_id, first_since) = parked[0];
+    let deadline = first_since + Duration::days(NO_REPLY_DAYS);
+
+    // A minute early: nothing happens to it.
+    let early = close_unanswered(&app.state, deadline - Duration::minutes(1))
+        .await
+        .unwrap();
+    assert!(!early.iter().any(|c| c.0 == first_id));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM cases WHERE id = {first_id} AND status = 'awaiting_customer'"
+        ))
+        .await,
+        1
+    );
+
+    // On time: closed, with its events, payout and email.
+    let closed = close_unanswered(&app.state, deadline).await.unwrap();
+    assert!(closed.iter().any(|c| c.0 == first_id));
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM cases WHERE id = {first_id} AND status = 'rejected' AND outcome = 'rejected'")).await, 1);
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM events WHERE case_id = {first_id} AND actor_id IS NULL AND kind IN ('decision_made', 'status_changed') AND created_at = (SELECT MAX(created_at) FROM events WHERE case_id = {first_id})")).await,
+        2
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM outbox WHERE case_id = {first_id} AND template = 'no_reply'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM orders o WHERE (o.payout = 'blocked') <> EXISTS (SELECT 1 FROM cases c WHERE c.order_id = o.id AND c.status NOT IN ('resolved','rejected'))").await,
+        0
+    );
+
+    // Far later, everything parked is closed, and a second sweep does nothing.
+    let later = Utc::now().max(deadline) + Duration::days(NO_REPLY_DAYS + 1);
+    close_unanswered(&app.state, later).await.unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases WHERE status = 'awaiting_customer'")
+            .await,
+        0
+    );
+    let events = app.count("SELECT COUNT(*) FROM events").await;
+    assert!(close_unanswered(&app.state, later)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM events").await,
+        events,
+        "a second sweep writes nothing"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE template = 'no_reply'")
+            .await,
+        parked.len() as i64
+    );
+}
+
+#[tokio::test]
+async fn a_customer_reply_stops_the_no_reply_clock() {
+    let app = TestApp::seeded().await;
+    let lisa = app.sign_in(CUSTOMER_LISA).await;
+    // One of Lisa's parked cases, if the demo has one; otherwise park one.
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let open = app
+        .get("/api/v1/cases?inbox=open&per_page=200", Some(&anna))
+        .await
+        .json();
+    let id = open["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["customer_name"] == "Lisa Andersson")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let v = app.case(&anna, &id).await["version"].as_i64().unwrap();
+    app.write_once(
+        "POST",
+        &format!("/api/v1/cases/{id}/messages"),
+        &anna,
+        "q",
+        &serde_json::json!({ "version": v, "body": "Photo?" }),
+    )
+    .await;
+    app.write_once(
+        "POST",
+        &format!("/api/v1/cases/{id}/messages"),
+        &lisa,
+        "a",
+        &serde_json::json!({ "version": v + 1, "body": "Here." }),
+    )
+    .await;
+    close_unanswered(&app.state, Utc::now() + Duration::days(60))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.case(&anna, &id).await["status"],
+        "awaiting_merchant",
+        "an answered case is the merchant's to handle"
+    );
+}
