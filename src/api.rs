@@ -6,7 +6,7 @@ use claimdesk_shared::wire::{
     CaseDetail, CasePage, CaseToggles, Decision, EventView, FieldError, InboxCount, Me,
     MessageView, NewPost, NoteView, Problem, SignIn, TakeHold, UpdateMe, Versioned,
 };
-use claimdesk_shared::{CaseId, Inbox};
+use claimdesk_shared::{CaseId, Inbox, Kind, Reason};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -140,15 +140,36 @@ pub async fn update_me(input: UpdateMe) -> Result<Me, ApiError> {
     send_json(Request::patch(&format!("{BASE}/me")), &input).await
 }
 
-/// One page of an inbox, optionally searched.
-pub async fn cases(inbox: Inbox, q: String, page: i64) -> Result<CasePage, ApiError> {
-    let q = js_sys::encode_uri_component(q.trim());
-    read(
-        Request::get(&format!("{BASE}/cases?inbox={inbox}&q={q}&page={page}"))
-            .send()
-            .await,
-    )
-    .await
+/// What an inbox list asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseQuery {
+    pub inbox: Inbox,
+    pub q: String,
+    pub page: i64,
+    pub kind: Option<Kind>,
+    pub reason: Option<Reason>,
+}
+
+/// One page of an inbox, optionally searched and filtered.
+pub async fn cases(query: CaseQuery) -> Result<CasePage, ApiError> {
+    let CaseQuery {
+        inbox,
+        q,
+        page,
+        kind,
+        reason,
+    } = query;
+    let mut url = format!(
+        "{BASE}/cases?inbox={inbox}&q={}&page={page}",
+        js_sys::encode_uri_component(q.trim())
+    );
+    if let Some(kind) = kind {
+        url.push_str(&format!("&kind={kind}"));
+    }
+    if let Some(reason) = reason {
+        url.push_str(&format!("&reason={reason}"));
+    }
+    read(Request::get(&url).send().await).await
 }
 
 /// One case with its order and customer.

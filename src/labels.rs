@@ -13,6 +13,7 @@ pub fn inbox(i18n: I18n, inbox: Inbox) -> &'static str {
         Inbox::Approved => t_string!(i18n, inbox_approved),
         Inbox::Rejected => t_string!(i18n, inbox_rejected),
         Inbox::Platform => t_string!(i18n, inbox_platform),
+        Inbox::HeldByMe => t_string!(i18n, inbox_held_by_me),
         Inbox::Mine => t_string!(i18n, inbox_mine),
         Inbox::PlatformReview => t_string!(i18n, inbox_platform_review),
         Inbox::All => t_string!(i18n, inbox_all),

@@ -1,6 +1,6 @@
 //! Every address in the app, from one enum, so no link is a loose string.
 
-use claimdesk_shared::{CaseId, Inbox, Role};
+use claimdesk_shared::{CaseId, Inbox, Kind, Reason, Role};
 
 /// A tab of the case view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,8 +47,17 @@ impl CaseTab {
 pub enum AppRoute {
     SignIn,
     Home,
-    Inbox { inbox: Inbox, q: String, page: i64 },
-    Case { id: CaseId, tab: CaseTab },
+    Inbox {
+        inbox: Inbox,
+        q: String,
+        page: i64,
+        kind: Option<Kind>,
+        reason: Option<Reason>,
+    },
+    Case {
+        id: CaseId,
+        tab: CaseTab,
+    },
 }
 
 impl AppRoute {
@@ -58,6 +67,8 @@ impl AppRoute {
             inbox,
             q: String::new(),
             page: 1,
+            kind: None,
+            reason: None,
         }
     }
 
@@ -66,8 +77,20 @@ impl AppRoute {
         match self {
             AppRoute::SignIn => "/sign-in".to_owned(),
             AppRoute::Home => "/".to_owned(),
-            AppRoute::Inbox { inbox, q, page } => {
+            AppRoute::Inbox {
+                inbox,
+                q,
+                page,
+                kind,
+                reason,
+            } => {
                 let mut query = Vec::new();
+                if let Some(kind) = kind {
+                    query.push(format!("kind={kind}"));
+                }
+                if let Some(reason) = reason {
+                    query.push(format!("reason={reason}"));
+                }
                 if !q.is_empty() {
                     query.push(format!("q={}", js_sys::encode_uri_component(q)));
                 }

@@ -1,4 +1,4 @@
-use claimdesk_shared::wire::CaseDetail;
+use claimdesk_shared::wire::{CaseAlert, CaseDetail};
 use claimdesk_shared::{CaseId, Handler, Inbox, Role};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -14,6 +14,7 @@ use crate::components::loading::Loading;
 use crate::components::notes_panel::NotesPanel;
 use crate::components::receipt::Receipt;
 use crate::components::status_badge::StatusBadge;
+use crate::format;
 use crate::i18n::*;
 use crate::labels;
 use crate::routes::{AppRoute, CaseTab};
@@ -96,6 +97,34 @@ fn CaseView(
         CaseTab::Events => view! { <EventTimeline case_id=id role=role/> }.into_any(),
     };
     let open = summary.status.is_open();
+    let currency = summary.currency.clone();
+    let alerts = (!case.alerts.is_empty()).then(|| {
+        let items = case
+            .alerts
+            .iter()
+            .cloned()
+            .map(|alert| {
+                let currency = currency.clone();
+                let text = move || match &alert {
+                    CaseAlert::HighValue {
+                        order_total_minor,
+                        threshold_minor,
+                    } => {
+                        let locale = i18n.get_locale();
+                        let total = format::money(*order_total_minor, &currency, locale);
+                        let threshold = format::money(*threshold_minor, &currency, locale);
+                        t_string!(i18n, alert_high_value, total = total, threshold = threshold)
+                            .to_string()
+                    }
+                    CaseAlert::RepeatClaimant { other_cases } => {
+                        t_string!(i18n, alert_repeat_claimant, count = *other_cases).to_string()
+                    }
+                };
+                view! { <li>{text}</li> }
+            })
+            .collect_view();
+        view! { <ul class="alerts" aria-label=move || t_string!(i18n, alerts_label)>{items}</ul> }
+    });
     let aside = desk.then(|| {
         view! {
             <aside class="case-aside">
@@ -117,6 +146,7 @@ fn CaseView(
                 {summary.held_by.clone().map(|name| view! { <span class="held">{move || t_string!(i18n, held_by, name = name.clone()).to_string()}</span> })}
             </header>
             {move || stale.get().then(|| view! { <p class="alert alert-warn" role="alert">{move || t_string!(i18n, err_conflict_stale)}</p> })}
+            {alerts}
             {platform.then(|| view! { <p class="alert alert-info" role="note">{move || t_string!(i18n, handled_by_platform)}</p> })}
             <div class=if desk { "case-body with-aside" } else { "case-body" }>
                 <div class="case-main">

@@ -1,9 +1,9 @@
-use claimdesk_shared::Inbox;
+use claimdesk_shared::{Inbox, Kind, Reason};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, CaseQuery};
 use crate::components::case_table::CaseTable;
 use crate::components::error_view::ErrorView;
 use crate::components::loading::Loading;
@@ -12,8 +12,9 @@ use crate::labels;
 use crate::routes::AppRoute;
 use crate::session::use_session;
 
-/// `/inbox/:inbox?q=&page=`: one inbox of the signed-in role. The URL holds
-/// the inbox, the search and the page, so a view can be bookmarked and shared.
+/// `/inbox/:inbox?q=&kind=&reason=&page=`: one inbox of the signed-in role.
+/// The URL holds the inbox, the search, the filters and the page, so a view
+/// can be bookmarked and shared.
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -21,44 +22,59 @@ pub fn InboxPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let role = move || session.user().map(|me| me.role);
-    let inbox = Memo::new(move |_| {
-        params
+    // What the address asks for; `None` for an inbox this role does not have.
+    let requested = Memo::new(move |_| {
+        let inbox = params
             .read()
             .get("inbox")
-            .and_then(|s| s.parse::<Inbox>().ok())
-            .filter(|inbox| role().is_some_and(|role| inbox.visible_to(role)))
+            .and_then(|s| s.parse::<Inbox>().ok())?;
+        if !role().is_some_and(|role| inbox.visible_to(role)) {
+            return None;
+        }
+        let query = query.read();
+        Some(CaseQuery {
+            inbox,
+            q: query.get("q").unwrap_or_default(),
+            page: query
+                .get("page")
+                .and_then(|p| p.parse::<i64>().ok())
+                .unwrap_or(1)
+                .max(1),
+            kind: query.get("kind").and_then(|k| k.parse().ok()),
+            reason: query.get("reason").and_then(|r| r.parse().ok()),
+        })
     });
-    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let page = Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1)
-            .max(1)
-    });
-    // The address a list was fetched for travels with it, so the page can
+    // The query a list was fetched for travels with it, so the page can
     // tell when the list shown is not (yet) the one the address asks for.
-    let requested = move || (inbox.get(), q.get(), page.get());
     let cases = LocalResource::new(move || {
-        let (inbox, q, page) = requested();
+        let wanted = requested.get();
         async move {
-            let key = (inbox, q.clone(), page);
-            let result = match inbox {
-                Some(inbox) => api::cases(inbox, q, page).await,
+            let result = match wanted.clone() {
+                Some(query) => api::cases(query).await,
                 None => Err(ApiError::NotFound),
             };
-            (key, result)
+            (wanted, result)
         }
     });
 
     let navigate = use_navigate();
-    let on_search = move |ev: leptos::ev::Event| {
-        if let Some(inbox) = inbox.get_untracked() {
+    let go = move |change: &dyn Fn(&mut CaseQuery)| {
+        if let Some(mut query) = requested.get_untracked() {
+            change(&mut query);
+            query.page = 1;
+            let CaseQuery {
+                inbox,
+                q,
+                page,
+                kind,
+                reason,
+            } = query;
             let href = AppRoute::Inbox {
                 inbox,
-                q: event_target_value(&ev),
-                page: 1,
+                q,
+                page,
+                kind,
+                reason,
             }
             .href();
             navigate(
@@ -70,13 +86,35 @@ pub fn InboxPage() -> impl IntoView {
             );
         }
     };
+    let on_search = {
+        let go = go.clone();
+        move |ev: leptos::ev::Event| go(&|q: &mut CaseQuery| q.q = event_target_value(&ev))
+    };
+    let on_kind = {
+        let go = go.clone();
+        move |ev: leptos::ev::Event| {
+            go(&|q: &mut CaseQuery| q.kind = event_target_value(&ev).parse().ok())
+        }
+    };
+    let on_reason = move |ev: leptos::ev::Event| {
+        go(&|q: &mut CaseQuery| q.reason = event_target_value(&ev).parse().ok())
+    };
 
     let title = move || {
-        inbox
+        requested
             .get()
-            .map(|inbox| labels::inbox(i18n, inbox))
+            .map(|q| labels::inbox(i18n, q.inbox))
             .unwrap_or_default()
     };
+    let q = move || requested.get().map(|q| q.q).unwrap_or_default();
+    let kind_options = Kind::ALL
+        .iter()
+        .map(|&kind| view! { <option value=kind.as_str() selected=move || requested.get().and_then(|q| q.kind) == Some(kind)>{move || labels::kind(i18n, kind)}</option> })
+        .collect_view();
+    let reason_options = Reason::ALL
+        .iter()
+        .map(|&reason| view! { <option value=reason.as_str() selected=move || requested.get().and_then(|q| q.reason) == Some(reason)>{move || labels::reason(i18n, reason)}</option> })
+        .collect_view();
     view! {
         <div class="inbox">
             <div class="page-head">
@@ -86,45 +124,69 @@ pub fn InboxPage() -> impl IntoView {
                     <input
                         id="inbox-search"
                         type="search"
-                        prop:value=move || q.get()
+                        prop:value=q
                         placeholder=move || t_string!(i18n, search_placeholder)
                         on:input=on_search
                     />
                 </form>
             </div>
+            <fieldset class="filters">
+                <legend class="visually-hidden">{move || t_string!(i18n, filters_label)}</legend>
+                <label>
+                    <span>{move || t_string!(i18n, filter_kind)}</span>
+                    <select on:change=on_kind>
+                        <option value="">{move || t_string!(i18n, filter_any)}</option>
+                        {kind_options}
+                    </select>
+                </label>
+                <label>
+                    <span>{move || t_string!(i18n, filter_reason)}</span>
+                    <select on:change=on_reason>
+                        <option value="">{move || t_string!(i18n, filter_any)}</option>
+                        {reason_options}
+                    </select>
+                </label>
+            </fieldset>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     let (shown, result) = cases.await;
                     // While the next list loads the previous one stays, dimmed
                     // and marked busy, so nobody acts on rows of the wrong inbox.
-                    let stale = Memo::new(move |_| requested() != shown);
+                    let stale = Memo::new(move |_| requested.get() != shown);
                     match (result, role()) {
                         (Ok(page), Some(role)) => {
                             let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
-                            let (total, current, inbox, search) = (page.total, page.page, page.inbox, q.get_untracked());
-                            let empty = page.items.is_empty();
-                            let nav_to = move |p: i64| AppRoute::Inbox { inbox, q: search.clone(), page: p }.href();
+                            let (total, current) = (page.total, page.page);
+                            let searched = requested.get_untracked().is_some_and(|q| !q.q.is_empty() || q.kind.is_some() || q.reason.is_some());
+                            let nav_to = move |p: i64| {
+                                requested
+                                    .get_untracked()
+                                    .map(|CaseQuery { inbox, q, kind, reason, .. }| AppRoute::Inbox { inbox, q, page: p, kind, reason }.href())
+                                    .unwrap_or_default()
+                            };
                             view! {
                                 <div class="inbox-results" class:stale=move || stale.get() aria-busy=move || stale.get().to_string()>
-                                <p class="count" role="status">{move || t_string!(i18n, inbox_total, count = total).to_string()}</p>
-                                {if empty {
-                                    view! {
-                                        <p class="empty">
-                                            {move || if q.get().is_empty() { t_string!(i18n, inbox_empty) } else { t_string!(i18n, inbox_empty_search) }}
-                                        </p>
-                                    }.into_any()
-                                } else {
-                                    view! { <CaseTable items=page.items role=role/> }.into_any()
-                                }}
-                                {(pages > 1).then(|| view! {
-                                    <nav class="pager" aria-label=move || t_string!(i18n, pagination)>
-                                        {(current > 1).then(|| view! { <a href=nav_to(current - 1) rel="prev">{move || t_string!(i18n, page_prev)}</a> })}
-                                        <span>{move || t_string!(i18n, page_of, page = current, pages = pages).to_string()}</span>
-                                        {(current < pages).then(|| view! { <a href=nav_to(current + 1) rel="next">{move || t_string!(i18n, page_next)}</a> })}
-                                    </nav>
-                                })}
+                                    <p class="count" role="status">{move || t_string!(i18n, inbox_total, count = total).to_string()}</p>
+                                    {if page.items.is_empty() {
+                                        view! {
+                                            <p class="empty">
+                                                {move || if searched { t_string!(i18n, inbox_empty_search) } else { t_string!(i18n, inbox_empty) }}
+                                            </p>
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! { <CaseTable items=page.items role=role/> }.into_any()
+                                    }}
+                                    {(pages > 1).then(|| view! {
+                                        <nav class="pager" aria-label=move || t_string!(i18n, pagination)>
+                                            {(current > 1).then(|| view! { <a href=nav_to(current - 1) rel="prev">{move || t_string!(i18n, page_prev)}</a> })}
+                                            <span>{move || t_string!(i18n, page_of, page = current, pages = pages).to_string()}</span>
+                                            {(current < pages).then(|| view! { <a href=nav_to(current + 1) rel="next">{move || t_string!(i18n, page_next)}</a> })}
+                                        </nav>
+                                    })}
                                 </div>
-                            }.into_any()
+                            }
+                                .into_any()
                         }
                         (Err(error), _) => view! { <ErrorView error=error on_retry=move |_| cases.refetch()/> }.into_any(),
                         (Ok(_), None) => view! { <Loading/> }.into_any(),

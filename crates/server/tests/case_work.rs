@@ -655,3 +655,89 @@ async fn nobody_works_a_case_outside_their_scope() {
         0
     );
 }
+
+#[tokio::test]
+async fn agents_see_alerts_that_customers_do_not() {
+    let app = TestApp::seeded().await;
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let lisa = app.sign_in(CUSTOMER_LISA).await;
+    // Lisa claims often in the demo, so her cases carry the repeat alert.
+    let (id, _) = lisas_open_case(&app, &anna).await;
+    let alerts = app.case(&anna, &id).await["alerts"].clone();
+    assert!(
+        alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["kind"] == "repeat_claimant"),
+        "{alerts}"
+    );
+    for alert in alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "high_value")
+    {
+        assert!(
+            alert["order_total_minor"].as_i64().unwrap()
+                > alert["threshold_minor"].as_i64().unwrap()
+        );
+    }
+    assert_eq!(app.case(&lisa, &id).await["alerts"], json!([]));
+}
+
+#[tokio::test]
+async fn held_by_me_and_the_kind_and_reason_filters_narrow_the_lists() {
+    let app = TestApp::seeded().await;
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let (id, version) = nordic_case(&app, &anna, "open").await;
+    let before = app.case_ids(&anna, "held_by_me").await;
+    assert!(!before.contains(&id));
+    app.write(
+        "POST",
+        &format!("/api/v1/cases/{id}/hold"),
+        Some(&anna),
+        &json!({ "version": version, "take_over": true }),
+    )
+    .await;
+    let after = app.case_ids(&anna, "held_by_me").await;
+    assert!(after.contains(&id));
+    let erik = app.sign_in(MERCHANT_NORDIC_2).await;
+    assert!(
+        !app.case_ids(&erik, "held_by_me").await.contains(&id),
+        "held by Anna, not Erik"
+    );
+    let counts = app.get("/api/v1/inbox-counts", Some(&anna)).await.json();
+    let held = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["inbox"] == "held_by_me")
+        .unwrap();
+    assert_eq!(held["count"], after.len());
+
+    let approved = app
+        .get("/api/v1/cases?inbox=approved&per_page=200", Some(&anna))
+        .await
+        .json();
+    let all = approved["items"].as_array().unwrap().len();
+    for field in ["kind", "reason"] {
+        let value = approved["items"][0][field].as_str().unwrap().to_owned();
+        let page = app
+            .get(
+                &format!("/api/v1/cases?inbox=approved&{field}={value}&per_page=200"),
+                Some(&anna),
+            )
+            .await
+            .json();
+        let items = page["items"].as_array().unwrap();
+        assert!(
+            !items.is_empty() && items.len() < all,
+            "{field}={value} narrows the list"
+        );
+        assert!(items.iter().all(|i| i[field] == value.as_str()));
+    }
+    app.get("/api/v1/cases?kind=gift", Some(&anna))
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
+}

@@ -12,6 +12,8 @@ string_enum! {
         Approved = "approved",
         Rejected = "rejected",
         Platform = "platform",
+        // Merchant view: the open cases the signed-in agent holds.
+        HeldByMe = "held_by_me",
         // Customer inbox.
         Mine = "mine",
         // Support inboxes.
@@ -30,6 +32,7 @@ impl Inbox {
                 Inbox::Approved,
                 Inbox::Rejected,
                 Inbox::Platform,
+                Inbox::HeldByMe,
             ],
             Role::Customer => &[Inbox::Mine],
             Role::Support => &[Inbox::PlatformReview, Inbox::All],
@@ -44,8 +47,20 @@ impl Inbox {
             Inbox::Approved => &[Status::Resolved],
             Inbox::Rejected => &[Status::Rejected],
             Inbox::Platform | Inbox::PlatformReview => &[Status::PlatformReview],
+            Inbox::HeldByMe => &[
+                Status::Submitted,
+                Status::AwaitingMerchant,
+                Status::AwaitingCustomer,
+                Status::AwaitingReturn,
+            ],
             Inbox::Mine | Inbox::All => &[],
         }
+    }
+
+    /// Views cut across the inboxes (a case in "Held by me" is also in Open
+    /// or Parked); inboxes partition the cases.
+    pub const fn is_view(self) -> bool {
+        matches!(self, Inbox::HeldByMe)
     }
 
     /// Whether `role` may open this inbox.
@@ -63,7 +78,7 @@ mod tests {
         for status in Status::ALL {
             let homes: Vec<_> = Inbox::for_role(Role::Merchant)
                 .iter()
-                .filter(|i| i.statuses().contains(status))
+                .filter(|i| !i.is_view() && i.statuses().contains(status))
                 .collect();
             assert_eq!(homes.len(), 1, "{status} is in {homes:?}");
         }

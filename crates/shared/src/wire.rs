@@ -169,9 +169,26 @@ pub struct CaseDetail {
     pub decision_note: Option<String>,
     /// Refunded so far, in minor units.
     pub refunded_minor: i64,
+    /// Notices for the agent (never sent to customers).
+    pub alerts: Vec<CaseAlert>,
     /// Incremented on every change; writes send it back to detect conflicts.
     pub version: i64,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A notice shown at the top of a case for the agent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CaseAlert {
+    /// The order is worth more than the marketplace's high-value threshold
+    /// (which also earns the merchant an extra business day to respond).
+    HighValue {
+        order_total_minor: i64,
+        threshold_minor: i64,
+    },
+    /// The customer has claimed before: other cases in the past year.
+    RepeatClaimant { other_cases: i64 },
 }
 
 /// One message of the conversation with the customer.

@@ -116,3 +116,33 @@ test("signing out ends the session", async ({ page }) => {
   await page.goto("/inbox/open");
   await expect(page).toHaveURL(/\/sign-in$/);
 });
+
+test("filters narrow an inbox, the view is in the address, and alerts warn the agent", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.merchant.email);
+  const inbox = new InboxPage(page);
+  await page.getByRole("link", { name: "Approved" }).click();
+  await inbox.expectHeading("Approved");
+  await inbox.expectSettled();
+  await page.getByLabel("Kind").selectOption("complaint");
+  await expect(page).toHaveURL(/kind=complaint/);
+  await inbox.expectSettled();
+  await expect(inbox.rows.first()).toBeVisible();
+  for (const kind of await inbox.rows.locator("td:nth-of-type(1)").allTextContents()) {
+    expect(kind).toBe("Complaint");
+  }
+  await expectAccessible(page);
+  // The filtered view survives a reload (it lives in the address).
+  await page.reload();
+  await expect(page.getByLabel("Kind")).toHaveValue("complaint");
+
+  await page.getByRole("link", { name: "Held by me" }).click();
+  await inbox.expectHeading("Held by me");
+
+  // Lisa claims often: her cases say so.
+  await page.getByRole("link", { name: "Open" }).click();
+  await inbox.search.fill("Lisa Andersson");
+  await inbox.expectSettled();
+  await inbox.openFirstCase();
+  await expect(page.getByRole("list", { name: "Alerts" })).toContainText("Repeat claimant");
+});

@@ -6,10 +6,10 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{
-    Attachment, CaseDetail, CasePage, CaseSummary, CustomerView, InboxCount, OrderLineView,
-    OrderView, Problem,
+    Attachment, CaseAlert, CaseDetail, CasePage, CaseSummary, CustomerView, InboxCount,
+    OrderLineView, OrderView, Problem,
 };
-use claimdesk_shared::{CaseId, Inbox, Status};
+use claimdesk_shared::{CaseId, Inbox, Kind, Reason, Status};
 use serde::Deserialize;
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -35,6 +35,10 @@ pub struct CaseQuery {
     pub page: Option<i64>,
     /// Rows per page, 1 to 200.
     pub per_page: Option<i64>,
+    /// Only cases of this kind.
+    pub kind: Option<Kind>,
+    /// Only cases with this reason.
+    pub reason: Option<Reason>,
 }
 
 /// Reads a vocabulary column, treating an unknown value as corrupt data.
@@ -106,10 +110,19 @@ fn like_pattern(q: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// Appends the inbox, scope and search conditions shared by the page and its count.
-fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, scope: Scope, inbox: Inbox, q: &str) {
-    scope.push_case_filter(qb);
-    let statuses = inbox.statuses();
+/// What a list asks for, beyond the user's scope.
+struct Filters<'q> {
+    inbox: Inbox,
+    q: &'q str,
+    kind: Option<Kind>,
+    reason: Option<Reason>,
+}
+
+/// Appends the scope, inbox, filter and search conditions shared by a page
+/// and its count.
+fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, user: &CurrentUser, filters: &Filters<'_>) {
+    Scope::of(user).push_case_filter(qb);
+    let statuses = filters.inbox.statuses();
     if !statuses.is_empty() {
         qb.push(" AND c.status IN (");
         let mut list = qb.separated(", ");
@@ -118,6 +131,16 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, scope: Scope, inbox: Inbox, q
         }
         qb.push(")");
     }
+    if filters.inbox == Inbox::HeldByMe {
+        qb.push(" AND c.held_by = ").push_bind(user.id);
+    }
+    if let Some(kind) = filters.kind {
+        qb.push(" AND c.kind = ").push_bind(kind.as_str());
+    }
+    if let Some(reason) = filters.reason {
+        qb.push(" AND c.reason = ").push_bind(reason.as_str());
+    }
+    let q = filters.q;
     if !q.is_empty() {
         let pattern = like_pattern(q);
         qb.push(" AND (cu.name LIKE ")
@@ -132,12 +155,14 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, scope: Scope, inbox: Inbox, q
         qb.push(" OR o.legacy_number LIKE ")
             .push_bind(pattern.clone())
             .push(" ESCAPE '\\'");
-        qb.push(" OR EXISTS (SELECT 1 FROM case_lines cl JOIN order_lines ol ON ol.id = cl.order_line_id
-                 WHERE cl.case_id = c.id AND (ol.title LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR ol.sku LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\'))");
+        qb.push(
+            " OR EXISTS (SELECT 1 FROM case_lines cl JOIN order_lines ol ON ol.id = cl.order_line_id
+                 WHERE cl.case_id = c.id AND (ol.title LIKE ",
+        )
+        .push_bind(pattern.clone())
+        .push(" ESCAPE '\\' OR ol.sku LIKE ")
+        .push_bind(pattern)
+        .push(" ESCAPE '\\'))");
         if let Ok(id) = q.parse::<CaseId>() {
             qb.push(" OR c.id = ").push_bind(id.0);
         }
@@ -175,16 +200,21 @@ pub async fn cases_list(
         return Err(AppError::field("page", "out_of_range", "page starts at 1"));
     }
     let q = query.q.as_deref().unwrap_or("").trim();
-    let scope = Scope::of(&user);
+    let filters = Filters {
+        inbox,
+        q,
+        kind: query.kind,
+        reason: query.reason,
+    };
 
     let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
     count.push(SUMMARY_FROM);
-    push_filters(&mut count, scope, inbox, q);
+    push_filters(&mut count, &user, &filters);
     let total: i64 = count.build_query_scalar().fetch_one(&state.db).await?;
 
     let mut list = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
     list.push(SUMMARY_FROM);
-    push_filters(&mut list, scope, inbox, q);
+    push_filters(&mut list, &user, &filters);
     // The Open inbox is worked oldest first: the oldest case is the one whose
     // response is due soonest. Every other list shows the newest first.
     list.push(match inbox {
@@ -355,10 +385,49 @@ pub async fn load_detail(state: &AppState, scope: Scope, id: CaseId) -> ApiResul
             .transpose()?,
         decision_note: detail.decision_note,
         refunded_minor: detail.refunded_minor,
+        alerts: alerts(state, scope, id, detail.total_minor).await?,
         version: detail.version,
         updated_at: detail.updated_at,
         summary,
     })
+}
+
+/// The notices an agent sees on case `id`; customers get none.
+async fn alerts(
+    state: &AppState,
+    scope: Scope,
+    id: CaseId,
+    order_total_minor: i64,
+) -> ApiResult<Vec<CaseAlert>> {
+    if matches!(scope, Scope::Customer(_)) {
+        return Ok(Vec::new());
+    }
+    let (threshold_minor, customer_id, created_at): (i64, i64, DateTime<Utc>) = sqlx::query_as(
+        "SELECT m.high_value_threshold_minor, c.customer_id, c.created_at
+         FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id WHERE c.id = ?",
+    )
+    .bind(id.0)
+    .fetch_one(&state.db)
+    .await?;
+    let other_cases: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cases WHERE customer_id = ? AND id <> ? AND created_at > ?",
+    )
+    .bind(customer_id)
+    .bind(id.0)
+    .bind(created_at - chrono::Duration::days(365))
+    .fetch_one(&state.db)
+    .await?;
+    let mut alerts = Vec::new();
+    if order_total_minor > threshold_minor {
+        alerts.push(CaseAlert::HighValue {
+            order_total_minor,
+            threshold_minor,
+        });
+    }
+    if other_cases > 0 {
+        alerts.push(CaseAlert::RepeatClaimant { other_cases });
+    }
+    Ok(alerts)
 }
 
 /// Live counts for the navigation: every inbox of the caller's role.
@@ -376,17 +445,26 @@ pub async fn inbox_counts(
         .into_iter()
         .map(|(status, count)| Ok((column::<Status>(&status, "status")?, count)))
         .collect::<ApiResult<Vec<_>>>()?;
+    let held_by_me: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cases WHERE held_by = ? AND status NOT IN ('resolved', 'rejected')",
+    )
+    .bind(user.id)
+    .fetch_one(&state.db)
+    .await?;
     let counts = Inbox::for_role(user.role())
         .iter()
         .map(|&inbox| InboxCount {
             inbox,
-            count: by_status
-                .iter()
-                .filter(|(status, _)| {
-                    inbox.statuses().is_empty() || inbox.statuses().contains(status)
-                })
-                .map(|(_, count)| count)
-                .sum(),
+            count: match inbox {
+                Inbox::HeldByMe => held_by_me,
+                _ => by_status
+                    .iter()
+                    .filter(|(status, _)| {
+                        inbox.statuses().is_empty() || inbox.statuses().contains(status)
+                    })
+                    .map(|(_, count)| count)
+                    .sum(),
+            },
         })
         .collect();
     Ok(Json(counts))
