@@ -24,8 +24,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
         .layer(axum::middleware::from_fn(cache_control))
 }
 
-/// Whether a file name carries Trunk's content hash (`name-<16 hex>.ext`),
-/// which makes it safe to cache forever.
+/// Whether a file name carries Trunk's content hash (`name-<hex>.ext`, the
+/// hex of a 64-bit hash without leading zeros, so 10 to 16 digits), which
+/// makes it safe to cache forever.
 pub fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
@@ -33,7 +34,7 @@ pub fn is_hashed_asset(path: &str) -> bool {
         return false;
     };
     let hash = tail.strip_suffix("_bg").unwrap_or(tail);
-    hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 async fn cache_control(request: Request, next: Next) -> Response {
@@ -60,6 +61,8 @@ mod tests {
         let table = [
             ("/claimdesk-3f2a9c1b7d6e5f40_bg.wasm", true),
             ("/claimdesk-3f2a9c1b7d6e5f40.js", true),
+            ("/claimdesk-7f6c0fe44880a2d_bg.wasm", true),
+            ("/app-ccb4d4fa6af828a.css", true),
             ("/app-0123456789abcdef.css", true),
             ("/index.html", false),
             ("/cases/C-10234", false),
