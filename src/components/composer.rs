@@ -53,6 +53,7 @@ pub fn Composer(
                     NewPost {
                         version,
                         body: body.clone(),
+                        attachment_ids: Vec::new(),
                     },
                     slot.send_key(),
                 )

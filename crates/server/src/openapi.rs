@@ -31,6 +31,7 @@ use crate::routes;
         routes::decisions::hold_take,
         routes::decisions::hold_release,
         routes::decisions::case_update,
+        routes::attachments::attachment_create,
         routes::files::file_get,
     )
 )]

@@ -237,6 +237,9 @@ pub struct NewPost {
     /// The case version the writer saw.
     pub version: i64,
     pub body: String,
+    /// Files uploaded with `POST /attachments` to attach (at most 10).
+    #[serde(default)]
+    pub attachment_ids: Vec<i64>,
 }
 
 /// What the desk decides (`POST /cases/{id}/decision`).

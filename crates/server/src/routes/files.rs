@@ -10,6 +10,7 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
 use crate::scope::Scope;
 use crate::state::AppState;
+use claimdesk_shared::Role;
 
 /// Where the SPA downloads attachment `id`.
 pub fn file_url(id: i64) -> String {
@@ -17,7 +18,8 @@ pub fn file_url(id: i64) -> String {
 }
 
 /// One attachment, if the caller may see it: a product image of their
-/// marketplace, or a photo on a case in their scope.
+/// marketplace, a photo, message file or (desk only) note file on a case in
+/// their scope, or their own upload.
 #[utoipa::path(get, path = "/api/v1/files/{id}", tag = "files",
     params(("id" = i64, Path, description = "Attachment id")),
     responses((status = 200, description = "The file, with its media type"),
@@ -35,8 +37,24 @@ pub async fn file_get(
               WHERE p.image_id = a.id AND m.marketplace_id = ")
         .push_bind(user.marketplace_id)
         .push(") OR EXISTS (SELECT 1 FROM case_photos cp JOIN cases c ON c.id = cp.case_id WHERE cp.attachment_id = a.id AND ");
-    Scope::of(&user).push_case_filter(&mut qb);
-    qb.push("))");
+    let scope = Scope::of(&user);
+    scope.push_case_filter(&mut qb);
+    qb.push(
+        ") OR EXISTS (SELECT 1 FROM message_attachments ma JOIN messages m ON m.id = ma.message_id
+              JOIN cases c ON c.id = m.case_id WHERE ma.attachment_id = a.id AND ",
+    );
+    scope.push_case_filter(&mut qb);
+    // Notes are the desk's: their files never reach a customer.
+    if user.role() != Role::Customer {
+        qb.push(
+            ") OR EXISTS (SELECT 1 FROM note_attachments na JOIN notes n ON n.id = na.note_id
+                  JOIN cases c ON c.id = n.case_id WHERE na.attachment_id = a.id AND ",
+        );
+        scope.push_case_filter(&mut qb);
+    }
+    // An upload not attached yet is its uploader's alone.
+    qb.push(") OR a.uploaded_by = ").push_bind(user.id);
+    qb.push(")");
     let (filename, content_type, bytes): (String, String, Vec<u8>) = qb
         .build_query_as()
         .fetch_optional(&state.db)

@@ -1,5 +1,6 @@
 //! The `/api/v1` routes, one module per resource.
 
+pub mod attachments;
 pub mod cases;
 pub mod decisions;
 pub mod events;
@@ -47,6 +48,14 @@ pub fn api() -> Router<AppState> {
         .route("/cases/{id}/hold", post(decisions::hold_take))
         .route("/cases/{id}/release", post(decisions::hold_release))
         .route("/inbox-counts", get(cases::inbox_counts))
+        // Extractors stop at 2 MB unless told otherwise; a little over the
+        // file limit lets an oversized file get its field-level answer.
+        .route(
+            "/attachments",
+            post(attachments::attachment_create).layer(axum::extract::DefaultBodyLimit::max(
+                attachments::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
         .route("/files/{id}", get(files::file_get))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async {

@@ -16,6 +16,7 @@ use crate::auth::CurrentUser;
 use crate::case_write::{CaseWrite, Recipient};
 use crate::error::{ApiJson, ApiResult, AppError};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::routes::attachments::MAX_FILES_PER_POST;
 use crate::routes::cases::{column, load_detail, parse_case_id};
 use crate::routes::files::file_url;
 use crate::scope::Scope;
@@ -120,6 +121,13 @@ async fn load_posts(
 }
 
 fn validate(input: &NewPost) -> ApiResult<String> {
+    if input.attachment_ids.len() > MAX_FILES_PER_POST {
+        return Err(AppError::field(
+            "attachment_ids",
+            "too_many",
+            format!("at most {MAX_FILES_PER_POST} files"),
+        ));
+    }
     let body = input.body.trim();
     if body.is_empty() {
         return Err(AppError::field("body", "required", "write something first"));
@@ -134,9 +142,14 @@ fn validate(input: &NewPost) -> ApiResult<String> {
     Ok(body.to_owned())
 }
 
-async fn insert_post(write: &mut CaseWrite<'_>, post: Post, body: &str) -> ApiResult<i64> {
+async fn insert_post(
+    write: &mut CaseWrite<'_>,
+    post: Post,
+    input: &NewPost,
+    body: &str,
+) -> ApiResult<i64> {
     let (case_id, author, now) = (write.case.id.0, write.actor.id(), write.now);
-    Ok(sqlx::query(&format!(
+    let post_id = sqlx::query(&format!(
         "INSERT INTO {} (case_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
         post.table()
     ))
@@ -146,7 +159,36 @@ async fn insert_post(write: &mut CaseWrite<'_>, post: Post, body: &str) -> ApiRe
     .bind(now)
     .execute(write.conn())
     .await?
-    .last_insert_rowid())
+    .last_insert_rowid();
+    let (link, key) = post.attachment_table();
+    for &attachment in &input.attachment_ids {
+        // Only the uploader's own files, and only ones not attached yet.
+        let free: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM attachments a WHERE a.id = ? AND a.uploaded_by = ?
+               AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE attachment_id = a.id)
+               AND NOT EXISTS (SELECT 1 FROM note_attachments WHERE attachment_id = a.id)
+               AND NOT EXISTS (SELECT 1 FROM case_photos WHERE attachment_id = a.id)",
+        )
+        .bind(attachment)
+        .bind(author)
+        .fetch_one(write.conn())
+        .await?;
+        if free == 0 {
+            return Err(AppError::field(
+                "attachment_ids",
+                "invalid",
+                format!("file {attachment} is not an upload of yours that is still free"),
+            ));
+        }
+        sqlx::query(&format!(
+            "INSERT INTO {link} (attachment_id, {key}) VALUES (?, ?)"
+        ))
+        .bind(attachment)
+        .bind(post_id)
+        .execute(write.conn())
+        .await?;
+    }
+    Ok(post_id)
 }
 
 /// The conversation with the customer, oldest first.
@@ -201,7 +243,7 @@ pub async fn messages_create(
             CaseAction::MessageToCustomer
         };
         let to = write.next_status(action)?;
-        let message_id = insert_post(&mut write, Post::Message, &body).await?;
+        let message_id = insert_post(&mut write, Post::Message, &input, &body).await?;
         write
             .event(EventKind::MessageAdded, json!({ "message_id": message_id }))
             .await?;
@@ -271,7 +313,7 @@ pub async fn notes_create(
     let hash = idempotency::fingerprint(&format!("POST notes {id}"), &input);
     idempotency::once(&state, &user, &key, hash, async {
         let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
-        let note_id = insert_post(&mut write, Post::Note, &body).await?;
+        let note_id = insert_post(&mut write, Post::Note, &input, &body).await?;
         write
             .event(EventKind::NoteAdded, json!({ "note_id": note_id }))
             .await?;
