@@ -32,6 +32,10 @@ use crate::routes;
         routes::decisions::hold_release,
         routes::decisions::case_update,
         routes::attachments::attachment_create,
+        routes::quick_texts::quick_texts_list,
+        routes::quick_texts::quick_texts_create,
+        routes::quick_texts::quick_texts_update,
+        routes::quick_texts::quick_texts_delete,
         routes::files::file_get,
     )
 )]

@@ -9,6 +9,7 @@ pub mod case_id;
 pub mod domain;
 pub mod inbox;
 pub mod money;
+pub mod quick_text;
 pub mod status;
 pub mod wire;
 

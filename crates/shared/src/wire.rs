@@ -340,3 +340,27 @@ pub struct Health {
     pub status: String,
     pub version: String,
 }
+
+/// A saved answer (`/api/v1/quick-texts`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct QuickText {
+    pub id: i64,
+    pub title: String,
+    pub locale: Locale,
+    /// May contain the placeholders of `quick_text::PLACEHOLDERS`, e.g. `{customer_name}`.
+    pub body: String,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Creating or changing a quick text; `version` is required to change one.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct QuickTextInput {
+    #[serde(default)]
+    pub version: Option<i64>,
+    pub title: String,
+    pub locale: Locale,
+    pub body: String,
+}

@@ -8,6 +8,7 @@ pub mod files;
 pub mod health;
 pub mod me;
 pub mod posts;
+pub mod quick_texts;
 pub mod session;
 
 use axum::routing::{get, post};
@@ -48,6 +49,15 @@ pub fn api() -> Router<AppState> {
         .route("/cases/{id}/hold", post(decisions::hold_take))
         .route("/cases/{id}/release", post(decisions::hold_release))
         .route("/inbox-counts", get(cases::inbox_counts))
+        .route(
+            "/quick-texts",
+            get(quick_texts::quick_texts_list).post(quick_texts::quick_texts_create),
+        )
+        .route(
+            "/quick-texts/{id}",
+            axum::routing::put(quick_texts::quick_texts_update)
+                .delete(quick_texts::quick_texts_delete),
+        )
         // Extractors stop at 2 MB unless told otherwise; a little over the
         // file limit lets an oversized file get its field-level answer.
         .route(

@@ -345,3 +345,13 @@ pub fn internal_note(locale: &str) -> &'static str {
         "Klant heeft eerder dit jaar ook een claim ingediend; eerst de historie bekijken."
     }
 }
+
+/// Saved answers a desk starts with: (locale, title, body).
+pub const QUICK_TEXTS: [(&str, &str, &str); 6] = [
+    ("sv", "Be om bild", "Hej {customer_name}! Tack för att du hörde av dig om order {order_number}. Kan du skicka en bild på produkten och förpackningen? Vänliga hälsningar, {agent_name}, {merchant_name}"),
+    ("sv", "Retur godkänd", "Hej {customer_name}! Vi har godkänt returen i ärende {case_id}. Du får en returetikett i nästa meddelande. Hälsningar, {agent_name}"),
+    ("nl", "Foto vragen", "Beste {customer_name}, bedankt voor uw melding over bestelling {order_number}. Kunt u een foto sturen van het product en de verpakking? Met vriendelijke groet, {agent_name}, {merchant_name}"),
+    ("nl", "Retour goedgekeurd", "Beste {customer_name}, de retour voor melding {case_id} is goedgekeurd. U ontvangt het retourlabel in het volgende bericht. Groet, {agent_name}"),
+    ("en", "Ask for a photo", "Hi {customer_name}, thanks for contacting us about order {order_number}. Could you send a photo of the product and its packaging? Kind regards, {agent_name}, {merchant_name}"),
+    ("en", "Refund on its way", "Hi {customer_name}, we have refunded case {case_id}. You will see the money within a few days. Kind regards, {agent_name}"),
+];

@@ -225,6 +225,32 @@ impl Seeder {
                     .await?;
             }
         }
+        // Each merchant (and each support team) starts with the saved answers
+        // in its marketplace's language and in English.
+        let owners = MERCHANTS
+            .iter()
+            .map(|m| (m.marketplace_id, Some(m.id)))
+            .chain(MARKETPLACES.iter().map(|m| (m.id, None)));
+        for (marketplace_id, merchant_id) in owners {
+            let language = MARKETPLACES[(marketplace_id - 1) as usize].locale;
+            for (locale, title, body) in catalog::QUICK_TEXTS {
+                if locale == language || locale == "en" {
+                    sqlx::query(
+                        "INSERT INTO quick_texts (marketplace_id, merchant_id, title, locale, body, created_at, updated_at)
+                         VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    )
+                    .bind(marketplace_id)
+                    .bind(merchant_id)
+                    .bind(title)
+                    .bind(locale)
+                    .bind(body)
+                    .bind(self.now)
+                    .bind(self.now)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+            }
+        }
         for (marketplace_id, name, email, locale) in catalog::SUPPORT {
             people.support.push(
                 self.user(

@@ -1,0 +1,123 @@
+//! Quick texts: saved answers with placeholders an agent inserts into a
+//! message. Filling happens in the SPA, checking on the server; both use this.
+
+/// The placeholders a quick text may contain.
+pub const PLACEHOLDERS: &[&str] = &[
+    "customer_name",
+    "order_number",
+    "case_id",
+    "merchant_name",
+    "agent_name",
+];
+
+/// The values to fill in, by placeholder.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Values<'a> {
+    pub customer_name: &'a str,
+    pub order_number: &'a str,
+    pub case_id: &'a str,
+    pub merchant_name: &'a str,
+    pub agent_name: &'a str,
+}
+
+impl Values<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        Some(match name {
+            "customer_name" => self.customer_name,
+            "order_number" => self.order_number,
+            "case_id" => self.case_id,
+            "merchant_name" => self.merchant_name,
+            "agent_name" => self.agent_name,
+            _ => return None,
+        })
+    }
+}
+
+/// The `{name}` placeholders in `text` that are not known, in order.
+pub fn unknown_placeholders(text: &str) -> Vec<&str> {
+    placeholders(text)
+        .filter(|name| !PLACEHOLDERS.contains(name))
+        .collect()
+}
+
+fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|part| {
+        let (name, _) = part.split_once('}')?;
+        (!name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+            .then_some(name)
+    })
+}
+
+/// `text` with every known placeholder replaced by its value; anything else
+/// (unknown names, stray braces) is left as written.
+pub fn fill(text: &str, values: &Values<'_>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after
+            .split_once('}')
+            .and_then(|(name, tail)| values.get(name).map(|v| (v, tail)))
+        {
+            Some((value, tail)) => {
+                out.push_str(value);
+                rest = tail;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values() -> Values<'static> {
+        Values {
+            customer_name: "Lisa Andersson",
+            order_number: "FM-4100000",
+            case_id: "C-10001",
+            merchant_name: "Nordic Home AB",
+            agent_name: "Anna",
+        }
+    }
+
+    #[test]
+    fn fills_known_placeholders_and_leaves_the_rest() {
+        let table = [
+            ("Hi {customer_name}!", "Hi Lisa Andersson!"),
+            (
+                "Order {order_number}, case {case_id}",
+                "Order FM-4100000, case C-10001",
+            ),
+            ("/{agent_name}, {merchant_name}", "/Anna, Nordic Home AB"),
+            ("{unknown} stays", "{unknown} stays"),
+            ("a { brace and }", "a { brace and }"),
+            ("{customer_name", "{customer_name"),
+            ("{{customer_name}}", "{Lisa Andersson}"),
+            ("", ""),
+        ];
+        for (text, expected) in table {
+            assert_eq!(fill(text, &values()), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn finds_unknown_placeholders() {
+        let table: [(&str, &[&str]); 4] = [
+            ("Hi {customer_name}", &[]),
+            ("Hi {name} and {customer}", &["name", "customer"]),
+            ("a {Brace} and {} and {x y}", &[]),
+            ("{case_id}{ordernumber}", &["ordernumber"]),
+        ];
+        for (text, expected) in table {
+            assert_eq!(unknown_placeholders(text), expected, "{text:?}");
+        }
+    }
+}
