@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod routes;
 pub mod scope;
 pub mod seed;
+pub mod sla;
 pub mod spa;
 pub mod state;
 pub mod sweeps;
