@@ -82,7 +82,15 @@ pub async fn run_forever(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        match close_unanswered(&state, Utc::now()).await {
+        let now = Utc::now();
+        match act_on_breaches(&state, now).await {
+            Ok(acted) if !acted.is_empty() => {
+                tracing::info!(count = acted.len(), "acted on missed response times")
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(?error, "the response-time sweep failed"),
+        }
+        match close_unanswered(&state, now).await {
             Ok(closed) if !closed.is_empty() => {
                 tracing::info!(count = closed.len(), "closed cases without a reply")
             }
@@ -90,4 +98,177 @@ pub async fn run_forever(state: AppState) {
             Err(error) => tracing::error!(?error, "the no-reply sweep failed"),
         }
     }
+}
+
+/// What the response clock did to a case when it ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Breach {
+    /// At most the auto-refund cap: refunded and resolved.
+    AutoRefunded { amount_minor: i64 },
+    /// Above the cap: handed to the platform.
+    Escalated,
+}
+
+#[derive(sqlx::FromRow)]
+struct Running {
+    id: i64,
+    version: i64,
+    created_at: DateTime<Utc>,
+    country: String,
+    time_zone: String,
+    high_value_threshold_minor: i64,
+    auto_refund_cap_minor: i64,
+    total_minor: i64,
+    open_claim_minor: i64,
+    currency: String,
+}
+
+/// Acts on every case whose response clock has run out at `now`: refunds it
+/// automatically when what is claimed is at most the marketplace's cap,
+/// escalates it to the platform otherwise, and tells the merchant (and, for
+/// a refund, the customer). Returns what it did.
+pub async fn act_on_breaches(
+    state: &AppState,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<(CaseId, Breach)>> {
+    use crate::sla::calendar::{Calendar, Country};
+    use crate::sla::deadline::deadline;
+
+    let running: Vec<Running> = sqlx::query_as(
+        "SELECT c.id, c.version, c.created_at, m.country, m.time_zone, m.high_value_threshold_minor,
+                m.auto_refund_cap_minor, o.total_minor, c.claimed_value_minor - c.refunded_minor AS open_claim_minor,
+                o.currency
+         FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id JOIN orders o ON o.id = c.order_id
+         WHERE c.status IN ('submitted', 'awaiting_merchant') ORDER BY c.id",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let mut acted = Vec::new();
+    for case in running {
+        let country: Country = case
+            .country
+            .parse()
+            .map_err(|e: String| AppError::Internal(anyhow::anyhow!(e)))?;
+        let time_zone: chrono_tz::Tz = case
+            .time_zone
+            .parse()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        let calendar = Calendar::new(country, time_zone);
+        let history = status_history(state, case.id, case.created_at).await?;
+        let high_value = case.total_minor > case.high_value_threshold_minor;
+        let Some(due) = deadline(&calendar, &history, high_value, now).and_then(|d| d.due_at)
+        else {
+            continue;
+        };
+        if due > now {
+            continue;
+        }
+        let breach = if case.open_claim_minor <= case.auto_refund_cap_minor {
+            Breach::AutoRefunded {
+                amount_minor: case.open_claim_minor,
+            }
+        } else {
+            Breach::Escalated
+        };
+        match act(
+            state,
+            CaseId(case.id),
+            case.version,
+            now,
+            breach,
+            &case.currency,
+        )
+        .await
+        {
+            Ok(()) => acted.push((CaseId(case.id), breach)),
+            // Someone answered or decided since we looked: nothing to do.
+            Err(AppError::Conflict { .. }) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(acted)
+}
+
+/// The statuses a case went through, oldest first, starting at submission.
+async fn status_history(
+    state: &AppState,
+    id: i64,
+    created_at: DateTime<Utc>,
+) -> ApiResult<Vec<(DateTime<Utc>, claimdesk_shared::Status)>> {
+    let changes: Vec<(DateTime<Utc>, String)> = sqlx::query_as(
+        "SELECT created_at, json_extract(data, '$.to') FROM events
+         WHERE case_id = ? AND kind = 'status_changed' ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&state.db)
+    .await?;
+    let mut history = vec![(created_at, claimdesk_shared::Status::Submitted)];
+    for (at, to) in changes {
+        history.push((at, crate::routes::cases::column(&to, "status")?));
+    }
+    Ok(history)
+}
+
+async fn act(
+    state: &AppState,
+    id: CaseId,
+    version: i64,
+    now: DateTime<Utc>,
+    breach: Breach,
+    currency: &str,
+) -> ApiResult<()> {
+    let mut write = CaseWrite::begin_system(state, id, version, now).await?;
+    match breach {
+        Breach::AutoRefunded { amount_minor } => {
+            let to = write.next_status(CaseAction::AutoRefund)?;
+            sqlx::query("UPDATE cases SET outcome = 'auto_refund', refunded_minor = refunded_minor + ? WHERE id = ?")
+                .bind(amount_minor)
+                .bind(id.0)
+                .execute(write.conn())
+                .await?;
+            write.event(EventKind::DecisionMade, json!({ "outcome": Outcome::AutoRefund, "amount_minor": amount_minor, "reason": "response_time" })).await?;
+            write.set_status(to).await?;
+            let amount = format!(
+                "{}.{:02} {currency}",
+                amount_minor / 100,
+                amount_minor % 100
+            );
+            write
+                .notify(
+                    Recipient::Merchant,
+                    "breach_refunded",
+                    format!("Case {id} was refunded automatically"),
+                    format!("Case {id} was not answered in time, so the customer was refunded {amount} automatically."),
+                    format!("breach:{}:{version}:merchant", id.0),
+                )
+                .await?;
+            write
+                .notify(
+                    Recipient::Customer,
+                    "decision",
+                    format!("Update on your claim {id}"),
+                    format!("Your claim {id} is resolved: you were refunded {amount}."),
+                    format!("breach:{}:{version}:customer", id.0),
+                )
+                .await?;
+        }
+        Breach::Escalated => {
+            let to = write.next_status(CaseAction::Escalate)?;
+            sqlx::query("UPDATE cases SET handler = 'platform' WHERE id = ?")
+                .bind(id.0)
+                .execute(write.conn())
+                .await?;
+            write.set_status(to).await?;
+            write
+                .notify(
+                    Recipient::Merchant,
+                    "breach_escalated",
+                    format!("Case {id} went to the platform"),
+                    format!("Case {id} was not answered in time and its value is above the automatic refund limit, so the marketplace's support team now handles it."),
+                    format!("breach:{}:{version}:merchant", id.0),
+                )
+                .await?;
+        }
+    }
+    write.commit().await
 }

@@ -132,3 +132,66 @@ async fn a_customer_reply_stops_the_no_reply_clock() {
         "an answered case is the merchant's to handle"
     );
 }
+
+#[tokio::test]
+async fn missed_response_times_refund_below_the_cap_and_escalate_above_it_once() {
+    use claimdesk_server::sweeps::{act_on_breaches, Breach};
+    let app = TestApp::seeded().await;
+    // Nothing has run out when the demo starts.
+    assert!(act_on_breaches(&app.state, seed_now())
+        .await
+        .unwrap()
+        .is_empty());
+
+    // A week later every open clock has run out.
+    let later = seed_now() + Duration::days(7);
+    let running = app
+        .count("SELECT COUNT(*) FROM cases WHERE status IN ('submitted', 'awaiting_merchant')")
+        .await;
+    let acted = act_on_breaches(&app.state, later).await.unwrap();
+    assert_eq!(acted.len() as i64, running);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases WHERE status IN ('submitted', 'awaiting_merchant')")
+            .await,
+        0
+    );
+    let refunded = acted
+        .iter()
+        .filter(|(_, b)| matches!(b, Breach::AutoRefunded { .. }))
+        .count();
+    let escalated = acted
+        .iter()
+        .filter(|(_, b)| *b == Breach::Escalated)
+        .count();
+    assert!(
+        refunded > 0 && escalated > 0,
+        "the demo has claims on both sides of the cap: {refunded} / {escalated}"
+    );
+    for (id, breach) in &acted {
+        let n = id.0;
+        match breach {
+            Breach::AutoRefunded { amount_minor } => {
+                assert_eq!(
+                    app.count(&format!("SELECT COUNT(*) FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id WHERE c.id = {n} AND c.status = 'resolved' AND c.outcome = 'auto_refund' AND c.refunded_minor = c.claimed_value_minor AND c.claimed_value_minor <= m.auto_refund_cap_minor")).await,
+                    1,
+                    "{id}"
+                );
+                assert!(*amount_minor > 0);
+                assert_eq!(app.count(&format!("SELECT COUNT(*) FROM outbox WHERE case_id = {n} AND template = 'breach_refunded'")).await, 1);
+            }
+            Breach::Escalated => {
+                assert_eq!(
+                    app.count(&format!("SELECT COUNT(*) FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id WHERE c.id = {n} AND c.status = 'platform_review' AND c.handler = 'platform' AND c.claimed_value_minor > m.auto_refund_cap_minor")).await,
+                    1,
+                    "{id}"
+                );
+                assert_eq!(app.count(&format!("SELECT COUNT(*) FROM outbox WHERE case_id = {n} AND template = 'breach_escalated'")).await, 1);
+            }
+        }
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM events WHERE case_id = {n} AND actor_id IS NULL AND kind = 'status_changed'")).await, 1);
+    }
+    // Twice is the same as once.
+    let outbox = app.count("SELECT COUNT(*) FROM outbox").await;
+    assert!(act_on_breaches(&app.state, later).await.unwrap().is_empty());
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, outbox);
+}

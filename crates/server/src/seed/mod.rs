@@ -435,10 +435,12 @@ impl Seeder {
             let agents = people.agents[order.merchant];
             let support = people.support[order.marketplace];
 
-            // When it was reported: open cases recently, closed ones earlier.
+            // When it was reported: open cases recently (within 20 hours, so
+            // no response clock has run out when the demo starts), closed
+            // ones earlier.
             let age = match status {
                 Status::Submitted | Status::AwaitingMerchant => {
-                    Duration::minutes(self.rng.random_range(20..60 * 60))
+                    Duration::minutes(self.rng.random_range(20..20 * 60))
                 }
                 Status::AwaitingCustomer | Status::AwaitingReturn | Status::PlatformReview => {
                     Duration::hours(self.rng.random_range(30..240))
