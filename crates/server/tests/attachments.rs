@@ -30,24 +30,6 @@ async fn upload(app: &TestApp, session: &str, filename: &str, bytes: &[u8]) -> R
     app.send(req).await
 }
 
-async fn lisas_open_case(app: &TestApp, anna: &str) -> (String, i64) {
-    let open = app
-        .get("/api/v1/cases?inbox=open&per_page=200", Some(anna))
-        .await
-        .json();
-    let id = open["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["customer_name"] == "Lisa Andersson")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let version = app.case(anna, &id).await["version"].as_i64().unwrap();
-    (id, version)
-}
-
 #[tokio::test]
 async fn uploads_are_accepted_by_content_and_size() {
     let app = TestApp::seeded().await;
@@ -105,7 +87,7 @@ async fn message_files_reach_the_customer_and_note_files_do_not() {
     let anna = app.sign_in(MERCHANT_NORDIC).await;
     let lisa = app.sign_in(CUSTOMER_LISA).await;
     let sara = app.sign_in(MERCHANT_LUMO).await;
-    let (id, version) = lisas_open_case(&app, &anna).await;
+    let (id, version) = app.lisas_open_case(&anna).await;
 
     let for_message = upload(&app, &anna, "return-label.png", PNG).await.json()["id"]
         .as_i64()
@@ -184,7 +166,7 @@ async fn only_ones_own_free_uploads_can_be_attached_and_at_most_ten() {
     let app = TestApp::seeded().await;
     let anna = app.sign_in(MERCHANT_NORDIC).await;
     let erik = app.sign_in(MERCHANT_NORDIC_2).await;
-    let (id, version) = lisas_open_case(&app, &anna).await;
+    let (id, version) = app.lisas_open_case(&anna).await;
     let eriks = upload(&app, &erik, "e.png", PNG).await.json()["id"]
         .as_i64()
         .unwrap();

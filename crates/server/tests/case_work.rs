@@ -12,23 +12,6 @@ fn id_number(id: &str) -> i64 {
     id.trim_start_matches("C-").parse().unwrap()
 }
 
-/// A Nordic Home open case reported by Lisa, with its version.
-async fn lisas_open_case(app: &TestApp, anna: &str) -> (String, i64) {
-    let open = app
-        .get("/api/v1/cases?inbox=open&per_page=200", Some(anna))
-        .await
-        .json();
-    let case = open["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["customer_name"] == "Lisa Andersson")
-        .expect("Lisa has an open case");
-    let id = case["id"].as_str().unwrap().to_owned();
-    let version = app.case(anna, &id).await["version"].as_i64().unwrap();
-    (id, version)
-}
-
 /// A Nordic Home case in the given inbox, with its version.
 async fn nordic_case(app: &TestApp, session: &str, inbox: &str) -> (String, i64) {
     let id = app
@@ -45,7 +28,7 @@ async fn nordic_case(app: &TestApp, session: &str, inbox: &str) -> (String, i64)
 async fn a_reply_parks_the_case_and_the_customers_answer_brings_it_back() {
     let app = TestApp::seeded().await;
     let anna = app.sign_in(MERCHANT_NORDIC).await;
-    let (id, version) = lisas_open_case(&app, &anna).await;
+    let (id, version) = app.lisas_open_case(&anna).await;
     let n = id_number(&id);
 
     let reply = app
@@ -242,7 +225,7 @@ async fn notes_stay_inside_the_desk() {
     let app = TestApp::seeded().await;
     let anna = app.sign_in(MERCHANT_NORDIC).await;
     let lisa = app.sign_in(CUSTOMER_LISA).await;
-    let (id, version) = lisas_open_case(&app, &anna).await;
+    let (id, version) = app.lisas_open_case(&anna).await;
     let desk = anna.clone();
     let secret = "Customer is a repeat claimant: check the history";
     let note = app
@@ -590,7 +573,7 @@ async fn nobody_works_a_case_outside_their_scope() {
     let app = TestApp::seeded().await;
     let anna = app.sign_in(MERCHANT_NORDIC).await;
     // Lisa's case: Oskar, another customer, must not reach it.
-    let (id, version) = lisas_open_case(&app, &anna).await;
+    let (id, version) = app.lisas_open_case(&anna).await;
     let outsiders = [
         app.sign_in(MERCHANT_LUMO).await,
         app.sign_in(SUPPORT_NL).await,
@@ -662,7 +645,7 @@ async fn agents_see_alerts_that_customers_do_not() {
     let anna = app.sign_in(MERCHANT_NORDIC).await;
     let lisa = app.sign_in(CUSTOMER_LISA).await;
     // Lisa claims often in the demo, so her cases carry the repeat alert.
-    let (id, _) = lisas_open_case(&app, &anna).await;
+    let (id, _) = app.lisas_open_case(&anna).await;
     let alerts = app.case(&anna, &id).await["alerts"].clone();
     assert!(
         alerts

@@ -91,22 +91,9 @@ async fn cases_without_a_reply_for_14_days_close_as_rejected_once() {
 async fn a_customer_reply_stops_the_no_reply_clock() {
     let app = TestApp::seeded().await;
     let lisa = app.sign_in(CUSTOMER_LISA).await;
-    // One of Lisa's parked cases, if the demo has one; otherwise park one.
+    // Anna asks Lisa something; Lisa answers.
     let anna = app.sign_in(MERCHANT_NORDIC).await;
-    let open = app
-        .get("/api/v1/cases?inbox=open&per_page=200", Some(&anna))
-        .await
-        .json();
-    let id = open["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["customer_name"] == "Lisa Andersson")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let v = app.case(&anna, &id).await["version"].as_i64().unwrap();
+    let (id, v) = app.lisas_open_case(&anna).await;
     app.write_once(
         "POST",
         &format!("/api/v1/cases/{id}/messages"),

@@ -156,6 +156,24 @@ impl TestApp {
             .collect()
     }
 
+    /// A case in the merchant's Open inbox that Lisa reported, with its
+    /// version (the demo always has one for Nordic Home).
+    pub async fn lisas_open_case(&self, merchant: &str) -> (String, i64) {
+        let open = self
+            .get("/api/v1/cases?inbox=open&per_page=200", Some(merchant))
+            .await
+            .json();
+        let case = open["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["customer_name"] == "Lisa Andersson")
+            .expect("Lisa has an open case");
+        let id = case["id"].as_str().unwrap().to_owned();
+        let version = self.case(merchant, &id).await["version"].as_i64().unwrap();
+        (id, version)
+    }
+
     /// One case as `session` sees it.
     pub async fn case(&self, session: &str, id: &str) -> Value {
         let reply = self
