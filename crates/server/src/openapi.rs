@@ -26,6 +26,7 @@ use crate::routes;
         routes::posts::notes_list,
         routes::posts::notes_create,
         routes::events::events_list,
+        routes::deadline::deadline_get,
         routes::decisions::decision_create,
         routes::decisions::return_received,
         routes::decisions::hold_take,

@@ -100,28 +100,9 @@ pub async fn run_forever(state: AppState) {
     }
 }
 
-/// What the response clock did to a case when it ran out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Breach {
-    /// At most the auto-refund cap: refunded and resolved.
-    AutoRefunded { amount_minor: i64 },
-    /// Above the cap: handed to the platform.
-    Escalated,
-}
-
-#[derive(sqlx::FromRow)]
-struct Running {
-    id: i64,
-    version: i64,
-    created_at: DateTime<Utc>,
-    country: String,
-    time_zone: String,
-    high_value_threshold_minor: i64,
-    auto_refund_cap_minor: i64,
-    total_minor: i64,
-    open_claim_minor: i64,
-    currency: String,
-}
+/// What the response clock does to a case when it runs out (the API's
+/// `OnBreach`): refund automatically, or escalate.
+pub use claimdesk_shared::wire::OnBreach as Breach;
 
 /// Acts on every case whose response clock has run out at `now`: refunds it
 /// automatically when what is claimed is at most the marketplace's cap,
@@ -131,82 +112,37 @@ pub async fn act_on_breaches(
     state: &AppState,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<(CaseId, Breach)>> {
-    use crate::sla::calendar::{Calendar, Country};
-    use crate::sla::deadline::deadline;
+    use crate::sla::clock::{ClockRow, CLOCK_COLUMNS};
 
-    let running: Vec<Running> = sqlx::query_as(
-        "SELECT c.id, c.version, c.created_at, m.country, m.time_zone, m.high_value_threshold_minor,
-                m.auto_refund_cap_minor, o.total_minor, c.claimed_value_minor - c.refunded_minor AS open_claim_minor,
-                o.currency
-         FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id JOIN orders o ON o.id = c.order_id
-         WHERE c.status IN ('submitted', 'awaiting_merchant') ORDER BY c.id",
-    )
+    let running: Vec<ClockRow> = sqlx::query_as(&format!(
+        "{CLOCK_COLUMNS} WHERE c.status IN ('submitted', 'awaiting_merchant') ORDER BY c.id"
+    ))
     .fetch_all(&state.db)
     .await?;
     let mut acted = Vec::new();
-    for case in running {
-        let country: Country = case
-            .country
-            .parse()
-            .map_err(|e: String| AppError::Internal(anyhow::anyhow!(e)))?;
-        let time_zone: chrono_tz::Tz = case
-            .time_zone
-            .parse()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-        let calendar = Calendar::new(country, time_zone);
-        let history = status_history(state, case.id, case.created_at).await?;
-        let high_value = case.total_minor > case.high_value_threshold_minor;
-        let Some(due) = deadline(&calendar, &history, high_value, now).and_then(|d| d.due_at)
-        else {
-            continue;
-        };
-        if due > now {
+    for row in running {
+        let clock = row.clock(state, now).await?;
+        if !clock.breached(now) {
             continue;
         }
-        let breach = if case.open_claim_minor <= case.auto_refund_cap_minor {
-            Breach::AutoRefunded {
-                amount_minor: case.open_claim_minor,
-            }
-        } else {
-            Breach::Escalated
-        };
+        let id = CaseId(clock.id());
         match act(
             state,
-            CaseId(case.id),
-            case.version,
+            id,
+            clock.version(),
             now,
-            breach,
-            &case.currency,
+            clock.on_breach,
+            clock.currency(),
         )
         .await
         {
-            Ok(()) => acted.push((CaseId(case.id), breach)),
+            Ok(()) => acted.push((id, clock.on_breach)),
             // Someone answered or decided since we looked: nothing to do.
             Err(AppError::Conflict { .. }) => {}
             Err(error) => return Err(error),
         }
     }
     Ok(acted)
-}
-
-/// The statuses a case went through, oldest first, starting at submission.
-async fn status_history(
-    state: &AppState,
-    id: i64,
-    created_at: DateTime<Utc>,
-) -> ApiResult<Vec<(DateTime<Utc>, claimdesk_shared::Status)>> {
-    let changes: Vec<(DateTime<Utc>, String)> = sqlx::query_as(
-        "SELECT created_at, json_extract(data, '$.to') FROM events
-         WHERE case_id = ? AND kind = 'status_changed' ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&state.db)
-    .await?;
-    let mut history = vec![(created_at, claimdesk_shared::Status::Submitted)];
-    for (at, to) in changes {
-        history.push((at, crate::routes::cases::column(&to, "status")?));
-    }
-    Ok(history)
 }
 
 async fn act(
@@ -219,7 +155,7 @@ async fn act(
 ) -> ApiResult<()> {
     let mut write = CaseWrite::begin_system(state, id, version, now).await?;
     match breach {
-        Breach::AutoRefunded { amount_minor } => {
+        Breach::AutoRefund { amount_minor } => {
             let to = write.next_status(CaseAction::AutoRefund)?;
             sqlx::query("UPDATE cases SET outcome = 'auto_refund', refunded_minor = refunded_minor + ? WHERE id = ?")
                 .bind(amount_minor)
@@ -252,7 +188,7 @@ async fn act(
                 )
                 .await?;
         }
-        Breach::Escalated => {
+        Breach::Escalate => {
             let to = write.next_status(CaseAction::Escalate)?;
             sqlx::query("UPDATE cases SET handler = 'platform' WHERE id = ?")
                 .bind(id.0)

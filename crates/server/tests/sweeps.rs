@@ -2,6 +2,7 @@
 
 mod common;
 
+use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use claimdesk_server::sweeps::{close_unanswered, NO_REPLY_DAYS};
 use common::*;
@@ -144,12 +145,9 @@ async fn missed_response_times_refund_below_the_cap_and_escalate_above_it_once()
     );
     let refunded = acted
         .iter()
-        .filter(|(_, b)| matches!(b, Breach::AutoRefunded { .. }))
+        .filter(|(_, b)| matches!(b, Breach::AutoRefund { .. }))
         .count();
-    let escalated = acted
-        .iter()
-        .filter(|(_, b)| *b == Breach::Escalated)
-        .count();
+    let escalated = acted.iter().filter(|(_, b)| *b == Breach::Escalate).count();
     assert!(
         refunded > 0 && escalated > 0,
         "the demo has claims on both sides of the cap: {refunded} / {escalated}"
@@ -157,7 +155,7 @@ async fn missed_response_times_refund_below_the_cap_and_escalate_above_it_once()
     for (id, breach) in &acted {
         let n = id.0;
         match breach {
-            Breach::AutoRefunded { amount_minor } => {
+            Breach::AutoRefund { amount_minor } => {
                 assert_eq!(
                     app.count(&format!("SELECT COUNT(*) FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id WHERE c.id = {n} AND c.status = 'resolved' AND c.outcome = 'auto_refund' AND c.refunded_minor = c.claimed_value_minor AND c.claimed_value_minor <= m.auto_refund_cap_minor")).await,
                     1,
@@ -166,7 +164,7 @@ async fn missed_response_times_refund_below_the_cap_and_escalate_above_it_once()
                 assert!(*amount_minor > 0);
                 assert_eq!(app.count(&format!("SELECT COUNT(*) FROM outbox WHERE case_id = {n} AND template = 'breach_refunded'")).await, 1);
             }
-            Breach::Escalated => {
+            Breach::Escalate => {
                 assert_eq!(
                     app.count(&format!("SELECT COUNT(*) FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id WHERE c.id = {n} AND c.status = 'platform_review' AND c.handler = 'platform' AND c.claimed_value_minor > m.auto_refund_cap_minor")).await,
                     1,
@@ -181,4 +179,57 @@ async fn missed_response_times_refund_below_the_cap_and_escalate_above_it_once()
     let outbox = app.count("SELECT COUNT(*) FROM outbox").await;
     assert!(act_on_breaches(&app.state, later).await.unwrap().is_empty());
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, outbox);
+}
+
+#[tokio::test]
+async fn the_desk_sees_each_deadline_with_its_explanation_and_customers_do_not() {
+    let app = TestApp::seeded().await;
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let (id, version) = app.lisas_open_case(&anna).await;
+    let d = app
+        .get(&format!("/api/v1/cases/{id}/deadline"), Some(&anna))
+        .await
+        .json();
+    let due = d["due_at"]
+        .as_str()
+        .expect("a running clock has a due time");
+    assert!(due > d["started_at"].as_str().unwrap());
+    assert!(
+        d["budget_minutes"] == 24 * 60
+            || d["budget_minutes"] == 48 * 60
+            || d["budget_minutes"] == 72 * 60
+            || d["budget_minutes"] == 96 * 60,
+        "{d}"
+    );
+    assert_eq!(
+        d["extended"],
+        d["budget_minutes"] == 48 * 60 || d["budget_minutes"] == 96 * 60
+    );
+    assert_eq!(d["time_zone"], "Europe/Stockholm");
+    assert!(["auto_refund", "escalate"].contains(&d["on_breach"]["action"].as_str().unwrap()));
+
+    // Customers and other merchants do not see the clock.
+    let lisa = app.sign_in(CUSTOMER_LISA).await;
+    app.get(&format!("/api/v1/cases/{id}/deadline"), Some(&lisa))
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
+    let sara = app.sign_in(MERCHANT_LUMO).await;
+    app.get(&format!("/api/v1/cases/{id}/deadline"), Some(&sara))
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
+
+    // Answered: nothing is due.
+    app.write_once(
+        "POST",
+        &format!("/api/v1/cases/{id}/messages"),
+        &anna,
+        "d",
+        &serde_json::json!({ "version": version, "body": "On it" }),
+    )
+    .await;
+    assert!(app
+        .get(&format!("/api/v1/cases/{id}/deadline"), Some(&anna))
+        .await
+        .json()
+        .is_null());
 }

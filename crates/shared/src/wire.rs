@@ -364,3 +364,68 @@ pub struct QuickTextInput {
     pub locale: Locale,
     pub body: String,
 }
+
+/// Which response a deadline is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseKind {
+    /// The first answer to a new case (24 business hours).
+    First,
+    /// The answer to a customer's reply (72 business hours).
+    FollowUp,
+}
+
+/// What happens when a deadline passes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum OnBreach {
+    /// The customer is refunded this much automatically and the case resolves.
+    AutoRefund { amount_minor: i64 },
+    /// The case goes to the platform's support team.
+    Escalate,
+}
+
+/// A day the clock skipped.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SkippedDay {
+    pub date: chrono::NaiveDate,
+    /// The public holiday's name; `None` for a weekend day.
+    pub holiday: Option<String>,
+}
+
+/// A stretch during which the clock was paused.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClockPause {
+    pub from: DateTime<Utc>,
+    /// `None` while still paused.
+    pub to: Option<DateTime<Utc>>,
+    pub status: Status,
+}
+
+/// The merchant's next response deadline and how it was computed
+/// (`GET /api/v1/cases/{id}/deadline`). The SPA only counts down to `due_at`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeadlineView {
+    pub response: ResponseKind,
+    pub started_at: DateTime<Utc>,
+    /// `None` while the clock is paused.
+    pub due_at: Option<DateTime<Utc>>,
+    /// Business time allowed, extension included, in minutes.
+    pub budget_minutes: i64,
+    /// Business time left when computed (negative once passed), in minutes.
+    pub remaining_minutes: i64,
+    /// Whether the high-value extension (one business day) applies.
+    pub extended: bool,
+    pub high_value_threshold_minor: i64,
+    pub currency: String,
+    /// The marketplace's time zone, in which business days are counted.
+    pub time_zone: String,
+    pub skipped_days: Vec<SkippedDay>,
+    pub pauses: Vec<ClockPause>,
+    pub on_breach: OnBreach,
+}

@@ -2,6 +2,7 @@
 
 pub mod attachments;
 pub mod cases;
+pub mod deadline;
 pub mod decisions;
 pub mod events;
 pub mod files;
@@ -41,6 +42,7 @@ pub fn api() -> Router<AppState> {
             get(posts::notes_list).post(posts::notes_create),
         )
         .route("/cases/{id}/events", get(events::events_list))
+        .route("/cases/{id}/deadline", get(deadline::deadline_get))
         .route("/cases/{id}/decision", post(decisions::decision_create))
         .route(
             "/cases/{id}/return-received",

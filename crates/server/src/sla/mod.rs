@@ -4,4 +4,5 @@
 //! breach sweep (auto-refund or escalation) and the SPA's countdown come next.
 
 pub mod calendar;
+pub mod clock;
 pub mod deadline;

@@ -1,0 +1,38 @@
+//! The response clock of one case, for the desk.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use claimdesk_shared::wire::{DeadlineView, Problem};
+use sqlx::{QueryBuilder, Sqlite};
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, AppError};
+use crate::routes::cases::parse_case_id;
+use crate::routes::posts::ensure_visible;
+use crate::scope::Scope;
+use crate::sla::clock::{ClockRow, CLOCK_COLUMNS};
+use crate::state::AppState;
+
+/// When the merchant's next response is due, how that was computed, and
+/// what happens if it passes; `null` when nothing is due. Customers get
+/// "not found": the clock is the desk's.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/deadline", tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, body = Option<DeadlineView>), (status = 404, body = Problem)))]
+pub async fn deadline_get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Option<DeadlineView>>> {
+    let id = parse_case_id(&id)?;
+    ensure_visible(&state, &user, id, true).await?;
+    let mut qb = QueryBuilder::<Sqlite>::new(CLOCK_COLUMNS);
+    qb.push(" WHERE c.id = ").push_bind(id.0).push(" AND ");
+    Scope::of(&user).push_case_filter(&mut qb);
+    let row: ClockRow = qb
+        .build_query_as()
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(row.clock(&state, state.now()).await?.view()))
+}

@@ -1,0 +1,154 @@
+//! A case's response clock as stored: the marketplace's calendar and rules,
+//! the case's status history, and what a breach would do. Shared by the API
+//! (which shows the deadline) and the sweep (which acts on it), so both
+//! always agree.
+
+use chrono::{DateTime, Utc};
+use claimdesk_shared::wire::{ClockPause, DeadlineView, OnBreach, ResponseKind, SkippedDay};
+use claimdesk_shared::Status;
+
+use super::calendar::{Calendar, Country, DayOff};
+use super::deadline::{deadline, Deadline, Response};
+use crate::error::{ApiResult, AppError};
+use crate::routes::cases::column;
+use crate::state::AppState;
+
+/// The columns a clock needs, for queries that select cases (alias `c`).
+pub const CLOCK_COLUMNS: &str = "SELECT c.id, c.version, c.created_at, m.country, m.time_zone,
+        m.high_value_threshold_minor, m.auto_refund_cap_minor, o.total_minor,
+        c.claimed_value_minor - c.refunded_minor AS open_claim_minor, o.currency
+     FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id JOIN orders o ON o.id = c.order_id";
+
+/// One case's clock inputs.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ClockRow {
+    pub id: i64,
+    pub version: i64,
+    created_at: DateTime<Utc>,
+    country: String,
+    time_zone: String,
+    high_value_threshold_minor: i64,
+    auto_refund_cap_minor: i64,
+    total_minor: i64,
+    open_claim_minor: i64,
+    currency: String,
+}
+
+/// A case's clock at some moment.
+#[derive(Debug)]
+pub struct CaseClock {
+    pub deadline: Option<Deadline>,
+    pub on_breach: OnBreach,
+    row: ClockRow,
+}
+
+impl ClockRow {
+    /// Computes the clock at `now` from the case's status history.
+    pub async fn clock(self, state: &AppState, now: DateTime<Utc>) -> ApiResult<CaseClock> {
+        let country: Country = self
+            .country
+            .parse()
+            .map_err(|e: String| AppError::Internal(anyhow::anyhow!(e)))?;
+        let time_zone: chrono_tz::Tz = self
+            .time_zone
+            .parse()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        let calendar = Calendar::new(country, time_zone);
+        let history = status_history(state, self.id, self.created_at).await?;
+        let high_value = self.total_minor > self.high_value_threshold_minor;
+        let on_breach = if self.open_claim_minor <= self.auto_refund_cap_minor {
+            OnBreach::AutoRefund {
+                amount_minor: self.open_claim_minor,
+            }
+        } else {
+            OnBreach::Escalate
+        };
+        Ok(CaseClock {
+            deadline: deadline(&calendar, &history, high_value, now),
+            on_breach,
+            row: self,
+        })
+    }
+}
+
+impl CaseClock {
+    /// Whether the clock ran out at or before `now`.
+    pub fn breached(&self, now: DateTime<Utc>) -> bool {
+        self.deadline
+            .as_ref()
+            .and_then(|d| d.due_at)
+            .is_some_and(|due| due <= now)
+    }
+
+    pub fn id(&self) -> i64 {
+        self.row.id
+    }
+
+    pub fn version(&self) -> i64 {
+        self.row.version
+    }
+
+    pub fn currency(&self) -> &str {
+        &self.row.currency
+    }
+
+    /// The deadline as the API sends it.
+    pub fn view(&self) -> Option<DeadlineView> {
+        let d = self.deadline.as_ref()?;
+        Some(DeadlineView {
+            response: match d.response {
+                Response::First => ResponseKind::First,
+                Response::FollowUp => ResponseKind::FollowUp,
+            },
+            started_at: d.started_at,
+            due_at: d.due_at,
+            budget_minutes: d.budget.num_minutes(),
+            remaining_minutes: d.remaining.num_minutes(),
+            extended: d.extended,
+            high_value_threshold_minor: self.row.high_value_threshold_minor,
+            currency: self.row.currency.clone(),
+            time_zone: self.row.time_zone.clone(),
+            skipped_days: d
+                .skipped
+                .iter()
+                .map(|(date, off)| SkippedDay {
+                    date: *date,
+                    holiday: match off {
+                        DayOff::Holiday(name) => Some((*name).to_owned()),
+                        DayOff::Weekend => None,
+                    },
+                })
+                .collect(),
+            pauses: d
+                .pauses
+                .iter()
+                .map(|p| ClockPause {
+                    from: p.from,
+                    to: p.to,
+                    status: p.status,
+                })
+                .collect(),
+            on_breach: self.on_breach,
+        })
+    }
+}
+
+/// The statuses a case went through, oldest first, starting at submission.
+async fn status_history(
+    state: &AppState,
+    id: i64,
+    created_at: DateTime<Utc>,
+) -> ApiResult<Vec<(DateTime<Utc>, Status)>> {
+    let changes: Vec<(DateTime<Utc>, String)> = sqlx::query_as(
+        "SELECT created_at, json_extract(data, '$.to') FROM events
+         WHERE case_id = ? AND kind = 'status_changed' ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&state.db)
+    .await?;
+    let mut history = vec![(created_at, Status::Submitted)];
+    for (at, to) in changes {
+        history.push((at, column(&to, "status")?));
+    }
+    Ok(history)
+}
