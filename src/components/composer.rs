@@ -33,13 +33,11 @@ pub fn Composer(
     on_stale: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let slot = DraftSlot::new(
-        case_id,
-        match kind {
-            PostKind::Message => "message",
-            PostKind::Note => "note",
-        },
-    );
+    let name = match kind {
+        PostKind::Message => "message",
+        PostKind::Note => "note",
+    };
+    let slot = DraftSlot::new(case_id, name);
     let text = RwSignal::new(slot.text());
     let field = NodeRef::<leptos::html::Textarea>::new();
     let send = {
@@ -98,13 +96,7 @@ pub fn Composer(
             send.dispatch(body);
         }
     };
-    let id = format!(
-        "composer-{case_id}-{}",
-        match kind {
-            PostKind::Message => "message",
-            PostKind::Note => "note",
-        }
-    );
+    let id = format!("composer-{case_id}-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     view! {

@@ -165,9 +165,8 @@ async fn act(
             write.event(EventKind::DecisionMade, json!({ "outcome": Outcome::AutoRefund, "amount_minor": amount_minor, "reason": "response_time" })).await?;
             write.set_status(to).await?;
             let amount = format!(
-                "{}.{:02} {currency}",
-                amount_minor / 100,
-                amount_minor % 100
+                "{} {currency}",
+                claimdesk_shared::money::amount_input(amount_minor)
             );
             write
                 .notify(

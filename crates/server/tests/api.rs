@@ -381,17 +381,6 @@ async fn a_case_shows_its_order_customer_and_claimed_lines() {
     assert_eq!(case["version"], 1);
 }
 
-/// Every case id the seed made for a merchant, via the merchant's own session.
-async fn case_ids(app: &TestApp, session: &str, inbox: &str) -> Vec<String> {
-    let page = list(app, session, &format!("inbox={inbox}&per_page=200")).await;
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[tokio::test]
 async fn nobody_sees_a_case_outside_their_merchant_order_or_marketplace() {
     let app = TestApp::seeded().await;
@@ -426,7 +415,7 @@ async fn nobody_sees_a_case_outside_their_merchant_order_or_marketplace() {
     }
     // And no list leaks it either.
     for (outsider, inbox) in [(&lumo, "open"), (&oskar, "mine"), (&support_nl, "all")] {
-        assert!(!case_ids(&app, outsider, inbox).await.contains(nordic_case));
+        assert!(!app.case_ids(outsider, inbox).await.contains(nordic_case));
     }
     // Ids that cannot exist look like ids one may not see.
     app.get("/api/v1/cases/C-99999999", Some(&nordic))
@@ -448,7 +437,7 @@ async fn files_are_served_safely_and_only_to_those_who_may_see_them() {
     let mut photo_url = None;
     let mut image_url = None;
     for inbox in ["open", "parked", "approved", "rejected"] {
-        for id in case_ids(&app, &nordic, inbox).await {
+        for id in app.case_ids(&nordic, inbox).await {
             let case = app
                 .get(&format!("/api/v1/cases/{id}"), Some(&nordic))
                 .await

@@ -176,19 +176,17 @@ impl Seeder {
         }
         let mut image_index = 0;
         for merchant in &MERCHANTS {
-            let email = merchant.agents[0]
+            let domain = merchant.agents[0]
                 .1
-                .replace(|c: char| c != '@' && !c.is_ascii(), "");
+                .split_once('@')
+                .map_or("merchant.example", |(_, d)| d);
             sqlx::query(
                 "INSERT INTO merchants (id, marketplace_id, name, email) VALUES (?, ?, ?, ?)",
             )
             .bind(merchant.id)
             .bind(merchant.marketplace_id)
             .bind(merchant.name)
-            .bind(format!(
-                "claims@{}",
-                email.split('@').nth(1).unwrap_or("merchant.example")
-            ))
+            .bind(format!("claims@{domain}"))
             .execute(&mut **tx)
             .await?;
             let mut agents = [0; 2];
