@@ -7,7 +7,7 @@ use claimdesk_shared::wire::{
     MessageView, NewPost, NoteView, Problem, SignIn, TakeHold, UpdateMe, Versioned,
 };
 use claimdesk_shared::{CaseId, Inbox, Kind, Reason};
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -71,53 +71,85 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// Reads a response: the body as `T` on success, the problem otherwise.
-async fn read<T: DeserializeOwned>(
-    response: Result<Response, gloo_net::Error>,
-) -> Result<T, ApiError> {
-    let response = response.map_err(|_| ApiError::Network)?;
+/// The one place a request leaves the app. It is deliberately not generic:
+/// the fetch, its error mapping and their async state machine exist once in
+/// the binary, and each typed call adds only its JSON decoding (see
+/// BENCHMARKS.md, download size).
+async fn exchange(
+    builder: RequestBuilder,
+    key: Option<&str>,
+    body: Option<String>,
+) -> Result<String, ApiError> {
+    let builder = match key {
+        Some(key) => builder.header("idempotency-key", key),
+        None => builder,
+    };
+    let request = match body {
+        Some(body) => builder
+            .header(CSRF_HEADER, "1")
+            .header("content-type", "application/json")
+            .body(body),
+        None => builder.build(),
+    };
+    let response = request
+        .map_err(|_| ApiError::Server)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
     if response.ok() {
-        return response.json::<T>().await.map_err(|_| ApiError::Server);
+        return Ok(text);
     }
-    let problem = response.json::<Problem>().await.ok();
+    let problem = js_sys::JSON::parse(&text)
+        .ok()
+        .and_then(|v| serde_wasm_bindgen::from_value::<Problem>(v).ok());
     Err(ApiError::from_response(response.status(), problem))
 }
 
-/// Like `read`, for answers without a body.
-async fn read_empty(response: Result<Response, gloo_net::Error>) -> Result<(), ApiError> {
-    let response = response.map_err(|_| ApiError::Network)?;
-    if response.ok() {
-        return Ok(());
-    }
-    let problem = response.json::<Problem>().await.ok();
-    Err(ApiError::from_response(response.status(), problem))
+/// JSON through the browser's own parser: serde-wasm-bindgen walks the parsed
+/// value, so the download carries no JSON parser of its own (11 KB brotli
+/// less than serde_json, see BENCHMARKS.md).
+fn decode<T: DeserializeOwned>(text: Result<String, ApiError>) -> Result<T, ApiError> {
+    let value = js_sys::JSON::parse(&text?).map_err(|_| ApiError::Server)?;
+    serde_wasm_bindgen::from_value(value).map_err(|_| ApiError::Server)
 }
 
-fn write(builder: RequestBuilder) -> RequestBuilder {
-    builder.header(CSRF_HEADER, "1")
+fn encode(body: &impl Serialize) -> Option<String> {
+    // JSON through the browser's own `JSON` (see `decode`). Our wire types
+    // always serialise; were one not to, "null" is refused field by field.
+    let json = body
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()
+        .and_then(|value| js_sys::JSON::stringify(&value).ok())
+        .map(String::from);
+    Some(json.unwrap_or_else(|| "null".to_owned()))
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    decode(exchange(Request::get(&format!("{BASE}{path}")), None, None).await)
 }
 
 /// A write that creates something or moves money: retried with the same key,
 /// the server answers as the first time instead of doing it again.
 async fn send_once<T: DeserializeOwned>(
-    builder: RequestBuilder,
+    path: &str,
     key: &str,
     body: &impl Serialize,
 ) -> Result<T, ApiError> {
-    send_json(builder.header("idempotency-key", key), body).await
+    let builder = Request::post(&format!("{BASE}{path}"));
+    decode(exchange(builder, Some(key), encode(body)).await)
 }
 
 async fn send_json<T: DeserializeOwned>(
     builder: RequestBuilder,
     body: &impl Serialize,
 ) -> Result<T, ApiError> {
-    let request = write(builder).json(body).map_err(|_| ApiError::Server)?;
-    read(request.send().await).await
+    decode(exchange(builder, None, encode(body)).await)
 }
 
 /// The signed-in user, or `Unauthenticated`.
 pub async fn me() -> Result<Me, ApiError> {
-    read(Request::get(&format!("{BASE}/me")).send().await).await
+    get("/me").await
 }
 
 /// Signs in; the session lives in an HttpOnly cookie the script never sees.
@@ -127,12 +159,13 @@ pub async fn sign_in(input: SignIn) -> Result<Me, ApiError> {
 
 /// Ends the session.
 pub async fn sign_out() -> Result<(), ApiError> {
-    read_empty(
-        write(Request::delete(&format!("{BASE}/session")))
-            .send()
-            .await,
+    exchange(
+        Request::delete(&format!("{BASE}/session")).header(CSRF_HEADER, "1"),
+        None,
+        None,
     )
     .await
+    .map(drop)
 }
 
 /// Remembers the user's interface language.
@@ -160,7 +193,7 @@ pub async fn cases(query: CaseQuery) -> Result<CasePage, ApiError> {
         reason,
     } = query;
     let mut url = format!(
-        "{BASE}/cases?inbox={inbox}&q={}&page={page}",
+        "/cases?inbox={inbox}&q={}&page={page}",
         js_sys::encode_uri_component(q.trim())
     );
     if let Some(kind) = kind {
@@ -169,12 +202,12 @@ pub async fn cases(query: CaseQuery) -> Result<CasePage, ApiError> {
     if let Some(reason) = reason {
         url.push_str(&format!("&reason={reason}"));
     }
-    read(Request::get(&url).send().await).await
+    get(&url).await
 }
 
 /// One case with its order and customer.
 pub async fn case(id: CaseId) -> Result<CaseDetail, ApiError> {
-    read(Request::get(&format!("{BASE}/cases/{id}")).send().await).await
+    get(&format!("/cases/{id}")).await
 }
 
 /// A fresh idempotency key for a new write (kept with its draft for retries).
@@ -187,37 +220,22 @@ pub fn new_idempotency_key() -> String {
 
 /// How many cases each of the user's inboxes holds.
 pub async fn inbox_counts() -> Result<Vec<InboxCount>, ApiError> {
-    read(Request::get(&format!("{BASE}/inbox-counts")).send().await).await
+    get("/inbox-counts").await
 }
 
 /// The conversation with the customer.
 pub async fn messages(id: CaseId) -> Result<Vec<MessageView>, ApiError> {
-    read(
-        Request::get(&format!("{BASE}/cases/{id}/messages"))
-            .send()
-            .await,
-    )
-    .await
+    get(&format!("/cases/{id}/messages")).await
 }
 
 /// The desk's internal notes.
 pub async fn notes(id: CaseId) -> Result<Vec<NoteView>, ApiError> {
-    read(
-        Request::get(&format!("{BASE}/cases/{id}/notes"))
-            .send()
-            .await,
-    )
-    .await
+    get(&format!("/cases/{id}/notes")).await
 }
 
 /// The case's audit trail.
 pub async fn events(id: CaseId) -> Result<Vec<EventView>, ApiError> {
-    read(
-        Request::get(&format!("{BASE}/cases/{id}/events"))
-            .send()
-            .await,
-    )
-    .await
+    get(&format!("/cases/{id}/events")).await
 }
 
 /// Which kind of post a composer writes.
@@ -238,22 +256,12 @@ pub async fn post(
         PostKind::Message => "messages",
         PostKind::Note => "notes",
     };
-    send_once(
-        Request::post(&format!("{BASE}/cases/{id}/{path}")),
-        &key,
-        &input,
-    )
-    .await
+    send_once(&format!("/cases/{id}/{path}"), &key, &input).await
 }
 
 /// Approves or rejects the case.
 pub async fn decide(id: CaseId, input: Decision, key: String) -> Result<CaseDetail, ApiError> {
-    send_once(
-        Request::post(&format!("{BASE}/cases/{id}/decision")),
-        &key,
-        &input,
-    )
-    .await
+    send_once(&format!("/cases/{id}/decision"), &key, &input).await
 }
 
 /// Marks the returned parcel as arrived (and refunds).
@@ -262,12 +270,7 @@ pub async fn return_received(
     input: Versioned,
     key: String,
 ) -> Result<CaseDetail, ApiError> {
-    send_once(
-        Request::post(&format!("{BASE}/cases/{id}/return-received")),
-        &key,
-        &input,
-    )
-    .await
+    send_once(&format!("/cases/{id}/return-received"), &key, &input).await
 }
 
 /// Takes (or takes over) the case.

@@ -10,9 +10,9 @@ use crate::i18n::Locale;
 /// The BCP 47 tag `Intl` formats with.
 pub fn language_tag(locale: Locale) -> &'static str {
     match locale {
-        Locale::en => "en-GB",
-        Locale::sv => "sv-SE",
-        Locale::nl => "nl-NL",
+        Locale::En => "en-GB",
+        Locale::Sv => "sv-SE",
+        Locale::Nl => "nl-NL",
     }
 }
 

@@ -2,7 +2,6 @@
 
 use claimdesk_shared::{Inbox, Kind, Outcome, Reason, Role, Status};
 
-use crate::i18n::*;
 use crate::I18n;
 
 /// The name of an inbox, for navigation and headings.

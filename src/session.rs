@@ -8,7 +8,7 @@ use claimdesk_shared::Locale;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::i18n::{use_i18n, Locale as UiLocale};
+use crate::i18n::use_i18n;
 
 /// The session context.
 #[derive(Clone, Copy)]
@@ -34,24 +34,6 @@ impl Session {
     }
 }
 
-/// The translation locale for a user's language.
-pub fn ui_locale(locale: Locale) -> UiLocale {
-    match locale {
-        Locale::En => UiLocale::en,
-        Locale::Sv => UiLocale::sv,
-        Locale::Nl => UiLocale::nl,
-    }
-}
-
-/// The user's language for a translation locale.
-pub fn user_locale(locale: UiLocale) -> Locale {
-    match locale {
-        UiLocale::en => Locale::En,
-        UiLocale::sv => Locale::Sv,
-        UiLocale::nl => Locale::Nl,
-    }
-}
-
 /// Creates the session and puts it in context.
 pub fn provide_session() {
     let i18n = use_i18n();
@@ -65,7 +47,7 @@ pub fn provide_session() {
             // The language a user chose is remembered server-side; apply it
             // the moment we learn who they are.
             if let Ok(me) = &me {
-                i18n.set_locale(ui_locale(me.locale));
+                i18n.set_locale(me.locale);
             }
             me
         }
@@ -84,17 +66,14 @@ pub fn use_session() -> Session {
 }
 
 /// Switches the interface language, and remembers it for a signed-in user.
-pub fn change_locale(session: Session, i18n: crate::I18n, locale: UiLocale) {
+pub fn change_locale(session: Session, i18n: crate::I18n, locale: Locale) {
     i18n.set_locale(locale);
     if session.user().is_some() {
         leptos::task::spawn_local(async move {
             // Remembering is a convenience: the switch has already happened,
             // so a failure here only means the next sign-in starts in the old
             // language.
-            let _ = api::update_me(UpdateMe {
-                locale: user_locale(locale),
-            })
-            .await;
+            let _ = api::update_me(UpdateMe { locale }).await;
         });
     }
 }

@@ -62,26 +62,26 @@ fn text(root: &HtmlElement) -> String {
 async fn status_badges_speak_to_their_reader() {
     let table = [
         (
-            Locale::en,
+            Locale::En,
             Status::AwaitingCustomer,
             Role::Merchant,
             "Awaiting customer",
         ),
         (
-            Locale::en,
+            Locale::En,
             Status::AwaitingCustomer,
             Role::Customer,
             "In progress",
         ),
-        (Locale::en, Status::Submitted, Role::Customer, "Submitted"),
-        (Locale::sv, Status::Submitted, Role::Merchant, "Ny"),
+        (Locale::En, Status::Submitted, Role::Customer, "Submitted"),
+        (Locale::Sv, Status::Submitted, Role::Merchant, "Ny"),
         (
-            Locale::sv,
+            Locale::Sv,
             Status::PlatformReview,
             Role::Customer,
             "Plattformen granskar",
         ),
-        (Locale::nl, Status::Resolved, Role::Merchant, "Opgelost"),
+        (Locale::Nl, Status::Resolved, Role::Merchant, "Opgelost"),
     ];
     for (locale, status, role, expected) in table {
         let root = mount(
@@ -95,11 +95,11 @@ async fn status_badges_speak_to_their_reader() {
 
 #[wasm_bindgen_test]
 async fn switching_language_rewords_what_is_shown() {
-    let root = mount(Locale::en, || {
+    let root = mount(Locale::En, || {
         let i18n = use_i18n();
         view! {
             <StatusBadge status=Status::AwaitingReturn role=Role::Merchant/>
-            <button on:click=move |_| i18n.set_locale(Locale::sv)>"sv"</button>
+            <button on:click=move |_| i18n.set_locale(Locale::Sv)>"sv"</button>
         }
     })
     .await;
@@ -130,7 +130,7 @@ async fn switching_language_rewords_what_is_shown() {
 #[wasm_bindgen_test]
 async fn a_failed_request_says_why_and_retries_on_click() {
     let retries = RwSignal::new(0);
-    let root = mount(Locale::en, move || {
+    let root = mount(Locale::En, move || {
         view! { <ErrorView error=ApiError::Network on_retry=move |_| retries.update(|n| *n += 1)/> }
     })
     .await;
@@ -155,7 +155,7 @@ async fn a_failed_request_says_why_and_retries_on_click() {
 #[wasm_bindgen_test]
 async fn an_ended_session_offers_sign_in_instead_of_retry() {
     let root = mount(
-        Locale::nl,
+        Locale::Nl,
         || view! { <ErrorView error=ApiError::Unauthenticated on_retry=|_| ()/> },
     )
     .await;
@@ -192,7 +192,7 @@ fn summary(id: i64, value: i64) -> CaseSummary {
 async fn the_case_table_links_each_case_and_formats_money_for_the_reader() {
     let items = vec![summary(10234, 64_900), summary(10235, 129_900)];
     let root = mount(
-        Locale::sv,
+        Locale::Sv,
         move || view! { <CaseTable items=items role=Role::Merchant/> },
     )
     .await;

@@ -15,9 +15,9 @@ pub fn LanguageSwitcher() -> impl IntoView {
         }
     };
     let options = [
-        (Locale::en, "English"),
-        (Locale::sv, "Svenska"),
-        (Locale::nl, "Nederlands"),
+        (Locale::En, "English"),
+        (Locale::Sv, "Svenska"),
+        (Locale::Nl, "Nederlands"),
     ];
     view! {
         <label class="language-switcher">

@@ -11,6 +11,7 @@ pub mod inbox;
 pub mod money;
 pub mod quick_text;
 pub mod status;
+pub mod timestamp;
 pub mod wire;
 
 pub use case_id::CaseId;

@@ -78,6 +78,7 @@ pub struct CaseSummary {
     pub product_title: String,
     pub claimed_value_minor: i64,
     pub currency: String,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
     pub created_at: DateTime<Utc>,
     /// Name of the agent holding the case, if any.
     pub held_by: Option<String>,
@@ -140,7 +141,9 @@ pub struct OrderView {
     pub number: String,
     /// The order number from before the marketplace migrated, where present.
     pub legacy_number: Option<String>,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
     pub placed_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
     pub delivered_at: Option<DateTime<Utc>>,
     pub currency: String,
     pub total_minor: i64,
@@ -173,6 +176,7 @@ pub struct CaseDetail {
     pub alerts: Vec<CaseAlert>,
     /// Incremented on every change; writes send it back to detect conflicts.
     pub version: i64,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -200,6 +204,7 @@ pub struct MessageView {
     pub author_role: Role,
     pub body: String,
     pub attachments: Vec<Attachment>,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -211,6 +216,7 @@ pub struct NoteView {
     pub author_name: String,
     pub body: String,
     pub attachments: Vec<Attachment>,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -227,6 +233,7 @@ pub struct EventView {
     pub to: Option<Status>,
     pub outcome: Option<Outcome>,
     pub amount_minor: Option<i64>,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -351,6 +358,7 @@ pub struct QuickText {
     /// May contain the placeholders of `quick_text::PLACEHOLDERS`, e.g. `{customer_name}`.
     pub body: String,
     pub version: i64,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -391,6 +399,7 @@ pub enum OnBreach {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct SkippedDay {
+    #[serde(deserialize_with = "crate::timestamp::date")]
     pub date: chrono::NaiveDate,
     /// The public holiday's name; `None` for a weekend day.
     pub holiday: Option<String>,
@@ -400,8 +409,10 @@ pub struct SkippedDay {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ClockPause {
+    #[serde(deserialize_with = "crate::timestamp::utc")]
     pub from: DateTime<Utc>,
     /// `None` while still paused.
+    #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
     pub to: Option<DateTime<Utc>>,
     pub status: Status,
 }
@@ -412,8 +423,10 @@ pub struct ClockPause {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DeadlineView {
     pub response: ResponseKind,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
     pub started_at: DateTime<Utc>,
     /// `None` while the clock is paused.
+    #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
     pub due_at: Option<DateTime<Utc>>,
     /// Business time allowed, extension included, in minutes.
     pub budget_minutes: i64,
