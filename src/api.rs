@@ -6,7 +6,7 @@ use claimdesk_shared::wire::{
     CaseDetail, CasePage, CaseToggles, Decision, EventView, FieldError, InboxCount, Me,
     MessageView, NewPost, NoteView, Problem, SignIn, TakeHold, UpdateMe, Versioned,
 };
-use claimdesk_shared::{CaseId, Inbox, Kind, Reason};
+use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason};
 use gloo_net::http::{Request, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -173,7 +173,8 @@ pub async fn update_me(input: UpdateMe) -> Result<Me, ApiError> {
     send_json(Request::patch(&format!("{BASE}/me")), &input).await
 }
 
-/// What an inbox list asks for.
+/// What an inbox list asks for; the same fields make the inbox's address,
+/// so a view can be bookmarked and shared.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseQuery {
     pub inbox: Inbox,
@@ -181,26 +182,82 @@ pub struct CaseQuery {
     pub page: i64,
     pub kind: Option<Kind>,
     pub reason: Option<Reason>,
+    /// `None`: the inbox's own order (deadline for Open, newest otherwise).
+    pub sort: Option<CaseSort>,
+    /// Only clocks running out within 12 hours.
+    pub breaching_soon: bool,
+    /// Rows per page; `None`: the server's default.
+    pub per_page: Option<i64>,
+}
+
+impl CaseQuery {
+    /// An inbox's first page, unfiltered.
+    pub fn new(inbox: Inbox) -> CaseQuery {
+        CaseQuery {
+            inbox,
+            q: String::new(),
+            page: 1,
+            kind: None,
+            reason: None,
+            sort: None,
+            breaching_soon: false,
+            per_page: None,
+        }
+    }
+
+    /// Reads the query from an address's parameters (`get` looks one up).
+    pub fn from_params(inbox: Inbox, get: impl Fn(&str) -> Option<String>) -> CaseQuery {
+        CaseQuery {
+            inbox,
+            q: get("q").unwrap_or_default(),
+            page: get("page")
+                .and_then(|p| p.parse::<i64>().ok())
+                .unwrap_or(1)
+                .max(1),
+            kind: get("kind").and_then(|k| k.parse().ok()),
+            reason: get("reason").and_then(|r| r.parse().ok()),
+            sort: get("sort").and_then(|s| s.parse().ok()),
+            breaching_soon: get("breaching_soon").is_some_and(|b| b == "true"),
+            per_page: get("per_page").and_then(|p| p.parse().ok()),
+        }
+    }
+
+    /// The parameters besides the inbox, as `a=b&c=d` (empty when default).
+    pub fn to_query_string(&self) -> String {
+        let mut query = Vec::new();
+        if let Some(kind) = self.kind {
+            query.push(format!("kind={kind}"));
+        }
+        if let Some(reason) = self.reason {
+            query.push(format!("reason={reason}"));
+        }
+        if self.breaching_soon {
+            query.push("breaching_soon=true".to_owned());
+        }
+        if let Some(sort) = self.sort {
+            query.push(format!("sort={sort}"));
+        }
+        let q = self.q.trim();
+        if !q.is_empty() {
+            query.push(format!("q={}", js_sys::encode_uri_component(q)));
+        }
+        if self.page > 1 {
+            query.push(format!("page={}", self.page));
+        }
+        if let Some(per_page) = self.per_page {
+            query.push(format!("per_page={per_page}"));
+        }
+        query.join("&")
+    }
 }
 
 /// One page of an inbox, optionally searched and filtered.
 pub async fn cases(query: CaseQuery) -> Result<CasePage, ApiError> {
-    let CaseQuery {
-        inbox,
-        q,
-        page,
-        kind,
-        reason,
-    } = query;
-    let mut url = format!(
-        "/cases?inbox={inbox}&q={}&page={page}",
-        js_sys::encode_uri_component(q.trim())
-    );
-    if let Some(kind) = kind {
-        url.push_str(&format!("&kind={kind}"));
-    }
-    if let Some(reason) = reason {
-        url.push_str(&format!("&reason={reason}"));
+    let mut url = format!("/cases?inbox={}", query.inbox);
+    let rest = query.to_query_string();
+    if !rest.is_empty() {
+        url.push('&');
+        url.push_str(&rest);
     }
     get(&url).await
 }

@@ -86,6 +86,36 @@ pub fn age(at: DateTime<Utc>, now_ms: f64, locale: Locale) -> String {
     format.format(-value, unit).into()
 }
 
+/// A stretch of `minutes` (never negative), e.g. "3 h 12 min", "2 d 4 h".
+pub fn duration(minutes: i64, locale: Locale) -> String {
+    use crate::i18n::args;
+    let minutes = minutes.max(0);
+    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    if d > 0 {
+        args::duration_days { d: &d, h: &h }.in_locale(locale)
+    } else if h > 0 {
+        args::duration_hours { h: &h, m: &m }.in_locale(locale)
+    } else {
+        args::duration_minutes { m: &m }.in_locale(locale)
+    }
+}
+
+/// A calendar day, e.g. "24 Dec 2026".
+pub fn day(date: chrono::NaiveDate, locale: Locale) -> String {
+    use chrono::Datelike;
+    // Local midnight of that day, formatted in the same (local) zone.
+    let at = js_sys::Date::new_with_year_month_day(
+        date.year() as u32,
+        date.month0() as i32,
+        date.day() as i32,
+    );
+    let format = Intl::DateTimeFormat::new(
+        &locales(locale),
+        &options(&[("dateStyle", "medium".into())]),
+    );
+    call_format(format.format(), &at.into())
+}
+
 /// Milliseconds since the epoch, from the browser's clock.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()

@@ -15,6 +15,7 @@ pub mod labels;
 pub mod pages;
 pub mod routes;
 pub mod session;
+pub mod ticker;
 
 /// The translation context, passed to helpers that pick a translated string.
 pub use i18n::I18n;
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn SessionRoot() -> impl IntoView {
     provide_session();
+    ticker::provide_ticker();
     view! {
         <Router>
             <Routes fallback=NotFoundPage>

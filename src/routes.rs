@@ -1,6 +1,8 @@
 //! Every address in the app, from one enum, so no link is a loose string.
 
-use claimdesk_shared::{CaseId, Inbox, Kind, Reason, Role};
+use claimdesk_shared::{CaseId, Inbox, Role};
+
+use crate::api::CaseQuery;
 
 /// A tab of the case view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,13 +49,8 @@ impl CaseTab {
 pub enum AppRoute {
     SignIn,
     Home,
-    Inbox {
-        inbox: Inbox,
-        q: String,
-        page: i64,
-        kind: Option<Kind>,
-        reason: Option<Reason>,
-    },
+    /// An inbox with its search, filters, order and page.
+    Inbox(CaseQuery),
     Case {
         id: CaseId,
         tab: CaseTab,
@@ -63,13 +60,7 @@ pub enum AppRoute {
 impl AppRoute {
     /// An inbox's first page without a search.
     pub fn inbox(inbox: Inbox) -> AppRoute {
-        AppRoute::Inbox {
-            inbox,
-            q: String::new(),
-            page: 1,
-            kind: None,
-            reason: None,
-        }
+        AppRoute::Inbox(CaseQuery::new(inbox))
     }
 
     /// The path (and query) of this place.
@@ -77,30 +68,12 @@ impl AppRoute {
         match self {
             AppRoute::SignIn => "/sign-in".to_owned(),
             AppRoute::Home => "/".to_owned(),
-            AppRoute::Inbox {
-                inbox,
-                q,
-                page,
-                kind,
-                reason,
-            } => {
-                let mut query = Vec::new();
-                if let Some(kind) = kind {
-                    query.push(format!("kind={kind}"));
-                }
-                if let Some(reason) = reason {
-                    query.push(format!("reason={reason}"));
-                }
-                if !q.is_empty() {
-                    query.push(format!("q={}", js_sys::encode_uri_component(q)));
-                }
-                if *page > 1 {
-                    query.push(format!("page={page}"));
-                }
-                if query.is_empty() {
-                    format!("/inbox/{inbox}")
+            AppRoute::Inbox(query) => {
+                let search = query.to_query_string();
+                if search.is_empty() {
+                    format!("/inbox/{}", query.inbox)
                 } else {
-                    format!("/inbox/{inbox}?{}", query.join("&"))
+                    format!("/inbox/{}?{search}", query.inbox)
                 }
             }
             AppRoute::Case { id, tab } => format!("/cases/{id}/{}", tab.slug()),

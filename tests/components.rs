@@ -5,10 +5,11 @@
 use chrono::{TimeZone, Utc};
 use claimdesk::api::ApiError;
 use claimdesk::components::case_table::CaseTable;
+use claimdesk::components::deadline_chip::DeadlineChip;
 use claimdesk::components::error_view::ErrorView;
 use claimdesk::components::status_badge::StatusBadge;
 use claimdesk::i18n::*;
-use claimdesk_shared::wire::CaseSummary;
+use claimdesk_shared::wire::{CaseSummary, OnBreach};
 use claimdesk_shared::{CaseId, Handler, Kind, Reason, Role, Status};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -185,6 +186,8 @@ fn summary(id: i64, value: i64) -> CaseSummary {
         currency: "SEK".into(),
         created_at: Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap(),
         held_by: None,
+        due_at: None,
+        on_breach: None,
     }
 }
 
@@ -218,6 +221,65 @@ async fn the_case_table_links_each_case_and_formats_money_for_the_reader() {
         content.contains("CD780000"),
         "the legacy order number is shown: {content}"
     );
-    // Merchants do not get a merchant column; support does.
-    assert_eq!(root.query_selector_all("thead th").unwrap().length(), 9);
+    // Merchants get the deadline column but no merchant column.
+    assert_eq!(root.query_selector_all("thead th").unwrap().length(), 10);
+    assert!(content.contains("Svara inom"), "{content}");
+}
+
+#[wasm_bindgen_test]
+async fn deadline_chips_say_what_happens_and_when_in_the_readers_language() {
+    // The browser's clock (std has none on wasm32-unknown-unknown).
+    let now = Utc
+        .timestamp_millis_opt(js_sys::Date::now() as i64)
+        .unwrap();
+    let cases = [
+        // (locale, minutes left, what happens, class, words)
+        (
+            Locale::Sv,
+            3 * 60 + 1,
+            OnBreach::AutoRefund {
+                amount_minor: 64_900,
+            },
+            "chip-warning",
+            "Automatisk återbetalning 649,00",
+        ),
+        (
+            Locale::En,
+            40,
+            OnBreach::Escalate,
+            "chip-critical",
+            "Escalates to the platform in 39 min",
+        ),
+        (
+            Locale::Nl,
+            3 * 24 * 60 + 30,
+            OnBreach::Escalate,
+            "chip-calm",
+            "Gaat over 3 d 0 u naar het platform",
+        ),
+        (
+            Locale::En,
+            -6,
+            OnBreach::AutoRefund {
+                amount_minor: 1_000,
+            },
+            "chip-breached",
+            "Overdue by 6 min: auto-refund",
+        ),
+    ];
+    for (locale, minutes, on_breach, class, words) in cases {
+        let due_at = now + chrono::Duration::minutes(minutes);
+        let root = mount(locale, move || {
+            view! { <DeadlineChip due_at=due_at on_breach=on_breach currency="SEK".to_owned()/> }
+        })
+        .await;
+        let chip = root.query_selector(".chip").unwrap().unwrap();
+        let text = chip.text_content().unwrap();
+        assert!(
+            chip.class_list().contains(class),
+            "{minutes} min: {}",
+            chip.class_name()
+        );
+        assert!(text.contains(words), "{minutes} min: {text}");
+    }
 }

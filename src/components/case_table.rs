@@ -2,6 +2,7 @@ use claimdesk_shared::wire::CaseSummary;
 use claimdesk_shared::{Handler, Role};
 use leptos::prelude::*;
 
+use crate::components::deadline_chip::DeadlineChip;
 use crate::components::status_badge::StatusBadge;
 use crate::format;
 use crate::i18n::*;
@@ -19,6 +20,8 @@ pub fn CaseTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let show_merchant = role == Role::Support;
+    // The response clock is the desk's.
+    let show_deadline = role != Role::Customer;
     let now = format::now_ms();
     let rows = items
         .into_iter()
@@ -46,6 +49,13 @@ pub fn CaseTable(
                         <time datetime=created.to_rfc3339()>{move || format::age(created, now, i18n.get_locale())}</time>
                     </td>
                     <td><StatusBadge status=case.status role=role/></td>
+                    {show_deadline.then(|| view! {
+                        <td>
+                            {case.due_at.zip(case.on_breach).map(|(due_at, on_breach)| view! {
+                                <DeadlineChip due_at=due_at on_breach=on_breach currency=case.currency.clone()/>
+                            })}
+                        </td>
+                    })}
                     <td class="number">{move || format::money(minor, &currency, i18n.get_locale())}</td>
                 </tr>
             }
@@ -64,6 +74,7 @@ pub fn CaseTable(
                     <th scope="col">{move || t_string!(i18n, col_product)}</th>
                     <th scope="col">{move || t_string!(i18n, col_age)}</th>
                     <th scope="col">{move || t_string!(i18n, col_status)}</th>
+                    {show_deadline.then(|| view! { <th scope="col">{move || t_string!(i18n, col_deadline)}</th> })}
                     <th scope="col" class="number">{move || t_string!(i18n, col_value)}</th>
                 </tr>
             </thead>

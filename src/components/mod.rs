@@ -5,6 +5,8 @@ pub mod case_table;
 pub mod case_tools;
 pub mod composer;
 pub mod conversation;
+pub mod deadline_chip;
+pub mod deadline_details;
 pub mod decision_panel;
 pub mod error_view;
 pub mod event_timeline;

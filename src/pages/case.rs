@@ -7,6 +7,7 @@ use crate::api::{self, ApiError};
 use crate::case_context::provide_case_context;
 use crate::components::case_tools::CaseTools;
 use crate::components::conversation::Conversation;
+use crate::components::deadline_details::DeadlineDetails;
 use crate::components::decision_panel::DecisionPanel;
 use crate::components::error_view::ErrorView;
 use crate::components::event_timeline::EventTimeline;
@@ -47,12 +48,14 @@ pub fn CasePage() -> impl IntoView {
         case.refetch();
         session.touch();
     }));
+    // Read once (see InboxPage): sign-out disposes this page, and a tracked
+    // read would re-run the view against a disposed case during teardown.
+    let me = untrack(|| session.user());
+    let role = me.as_ref().map_or(Role::Customer, |me| me.role);
+    let me_id = me.map_or(0, |me| me.id);
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
-                let me = session.user();
-                let role = me.as_ref().map_or(Role::Customer, |me| me.role);
-                let me_id = me.map_or(0, |me| me.id);
                 match (case.await, tab.get().filter(|t| t.visible_to(role))) {
                     (Ok(case), Some(tab)) => view! { <CaseView case=case tab=tab role=role me=me_id stale=context.stale/> }.into_any(),
                     (Ok(_), None) => view! { <ErrorView error=ApiError::NotFound on_retry=move |_| case.refetch()/> }.into_any(),
@@ -125,6 +128,10 @@ fn CaseView(
             .collect_view();
         view! { <ul class="alerts" aria-label=move || t_string!(i18n, alerts_label)>{items}</ul> }
     });
+    let deadline = case
+        .deadline
+        .clone()
+        .map(|deadline| view! { <DeadlineDetails deadline=deadline/> });
     let aside = desk.then(|| {
         view! {
             <aside class="case-aside">
@@ -145,6 +152,7 @@ fn CaseView(
                 </span>
                 {summary.held_by.clone().map(|name| view! { <span class="held">{move || t_string!(i18n, held_by, name = name.clone()).to_string()}</span> })}
             </header>
+            {deadline}
             {move || stale.get().then(|| view! { <p class="alert alert-warn" role="alert">{move || t_string!(i18n, err_conflict_stale)}</p> })}
             {alerts}
             {platform.then(|| view! { <p class="alert alert-info" role="note">{move || t_string!(i18n, handled_by_platform)}</p> })}

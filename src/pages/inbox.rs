@@ -1,4 +1,4 @@
-use claimdesk_shared::{Inbox, Kind, Reason};
+use claimdesk_shared::{CaseSort, Inbox, Kind, Reason, Role};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
@@ -21,7 +21,11 @@ pub fn InboxPage() -> impl IntoView {
     let session = use_session();
     let params = use_params_map();
     let query = use_query_map();
-    let role = move || session.user().map(|me| me.role);
+    // Read once: the shell renders pages only for a known user, and a role
+    // change means sign-out, which disposes this page. Tracking it would
+    // refetch the list (and re-run every closure below) during that teardown.
+    let role = untrack(|| session.user().map(|me| me.role));
+    let role = move || role;
     // What the address asks for; `None` for an inbox this role does not have.
     let requested = Memo::new(move |_| {
         let inbox = params
@@ -32,17 +36,7 @@ pub fn InboxPage() -> impl IntoView {
             return None;
         }
         let query = query.read();
-        Some(CaseQuery {
-            inbox,
-            q: query.get("q").unwrap_or_default(),
-            page: query
-                .get("page")
-                .and_then(|p| p.parse::<i64>().ok())
-                .unwrap_or(1)
-                .max(1),
-            kind: query.get("kind").and_then(|k| k.parse().ok()),
-            reason: query.get("reason").and_then(|r| r.parse().ok()),
-        })
+        Some(CaseQuery::from_params(inbox, |name| query.get(name)))
     });
     // The query a list was fetched for travels with it, so the page can
     // tell when the list shown is not (yet) the one the address asks for.
@@ -62,21 +56,7 @@ pub fn InboxPage() -> impl IntoView {
         if let Some(mut query) = requested.get_untracked() {
             change(&mut query);
             query.page = 1;
-            let CaseQuery {
-                inbox,
-                q,
-                page,
-                kind,
-                reason,
-            } = query;
-            let href = AppRoute::Inbox {
-                inbox,
-                q,
-                page,
-                kind,
-                reason,
-            }
-            .href();
+            let href = AppRoute::Inbox(query).href();
             navigate(
                 &href,
                 NavigateOptions {
@@ -96,9 +76,46 @@ pub fn InboxPage() -> impl IntoView {
             go(&|q: &mut CaseQuery| q.kind = event_target_value(&ev).parse().ok())
         }
     };
-    let on_reason = move |ev: leptos::ev::Event| {
-        go(&|q: &mut CaseQuery| q.reason = event_target_value(&ev).parse().ok())
+    let on_reason = {
+        let go = go.clone();
+        move |ev: leptos::ev::Event| {
+            go(&|q: &mut CaseQuery| q.reason = event_target_value(&ev).parse().ok())
+        }
     };
+    let on_sort = {
+        let go = go.clone();
+        move |ev: leptos::ev::Event| {
+            go(&|q: &mut CaseQuery| q.sort = event_target_value(&ev).parse().ok())
+        }
+    };
+    let on_soon = move |ev: leptos::ev::Event| {
+        go(&|q: &mut CaseQuery| q.breaching_soon = event_target_checked(&ev))
+    };
+    // The response clock is the desk's: customers neither sort nor filter by it.
+    let desk = move || role().is_some_and(|role| role != Role::Customer);
+    let sort = move || {
+        requested.get().map(|q| {
+            q.sort.unwrap_or(if q.inbox == Inbox::Open && desk() {
+                CaseSort::Deadline
+            } else {
+                CaseSort::Newest
+            })
+        })
+    };
+    let sort_options = CaseSort::ALL
+        .iter()
+        .map(|&option| {
+            let label = move || match option {
+                CaseSort::Deadline => t_string!(i18n, sort_deadline),
+                CaseSort::Newest => t_string!(i18n, sort_newest),
+                CaseSort::Oldest => t_string!(i18n, sort_oldest),
+                CaseSort::Value => t_string!(i18n, sort_value),
+            };
+            view! {
+                <option value=option.as_str() hidden=move || option == CaseSort::Deadline && !desk() selected=move || sort() == Some(option)>{label}</option>
+            }
+        })
+        .collect_view();
 
     let title = move || {
         requested
@@ -146,6 +163,16 @@ pub fn InboxPage() -> impl IntoView {
                         {reason_options}
                     </select>
                 </label>
+                <label>
+                    <span>{move || t_string!(i18n, sort_label)}</span>
+                    <select on:change=on_sort>{sort_options}</select>
+                </label>
+                {move || desk().then(|| view! {
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || requested.get().is_some_and(|q| q.breaching_soon) on:change=on_soon.clone()/>
+                        <span>{move || t_string!(i18n, filter_breaching_soon)}</span>
+                    </label>
+                })}
             </fieldset>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
@@ -157,11 +184,11 @@ pub fn InboxPage() -> impl IntoView {
                         (Ok(page), Some(role)) => {
                             let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
                             let (total, current) = (page.total, page.page);
-                            let searched = requested.get_untracked().is_some_and(|q| !q.q.is_empty() || q.kind.is_some() || q.reason.is_some());
+                            let searched = requested.get_untracked().is_some_and(|q| !q.q.is_empty() || q.kind.is_some() || q.reason.is_some() || q.breaching_soon);
                             let nav_to = move |p: i64| {
                                 requested
                                     .get_untracked()
-                                    .map(|CaseQuery { inbox, q, kind, reason, .. }| AppRoute::Inbox { inbox, q, page: p, kind, reason }.href())
+                                    .map(|query| AppRoute::Inbox(CaseQuery { page: p, ..query }).href())
                                     .unwrap_or_default()
                             };
                             view! {

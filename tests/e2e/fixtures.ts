@@ -14,14 +14,27 @@ export const users = {
   /** Tulp & Co's agents: the case-work specs change their cases, and only theirs. */
   worker: { email: "sanne@tulpco.example", name: "Sanne de Boer" },
   workerColleague: { email: "daan@tulpco.example", name: "Daan Visser" },
+  /** Fjäll Outdoor's agent (Swedish): the response-clock spec moves the
+   * server's clock past its near-breach case; no other spec uses this desk. */
+  clockMerchant: { email: "maja@fjalloutdoor.example", name: "Maja Holm" },
 };
 
-/** Every test talks to the server global-setup started. */
+/** Every test talks to the server global-setup started, and fails if the
+ * app panicked on the way (a Rust panic in the SPA aborts it: the page
+ * would stop responding). */
 export const test = base.extend({
   baseURL: async ({}, use) => {
     const url = process.env.CLAIMDESK_URL;
     if (!url) throw new Error("CLAIMDESK_URL is not set: global setup did not run");
     await use(url);
+  },
+  page: async ({ page }, use) => {
+    const panics: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" && message.text().includes("panicked")) panics.push(message.text());
+    });
+    await use(page);
+    expect(panics, "the app panicked").toEqual([]);
   },
 });
 export { expect };

@@ -81,6 +81,9 @@ pub struct CaseWrite<'u> {
     pub actor: Actor<'u>,
     pub case: CaseState,
     pub now: DateTime<Utc>,
+    /// The status when the write began: a change means the response clock
+    /// must be recomputed before committing.
+    status_before: Status,
 }
 
 /// What the problem detail says for each refusal of the status machine.
@@ -188,6 +191,7 @@ impl<'u> CaseWrite<'u> {
         Ok(CaseWrite {
             tx,
             actor,
+            status_before: case.status,
             case,
             now,
         })
@@ -275,24 +279,31 @@ impl<'u> CaseWrite<'u> {
         }
         .fetch_one(&mut *self.tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO outbox (case_id, recipient, template, subject, body, cause, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cause) DO NOTHING",
+        queue_email(
+            &mut self.tx,
+            Email {
+                case_id: self.case.id.0,
+                address: &address,
+                template,
+                subject: &subject,
+                body: &body,
+                cause: &cause,
+            },
+            self.now,
         )
-        .bind(self.case.id.0)
-        .bind(address)
-        .bind(template)
-        .bind(subject)
-        .bind(body)
-        .bind(cause)
-        .bind(self.now)
-        .execute(&mut *self.tx)
         .await?;
         Ok(())
     }
 
-    /// Makes every change of this write visible at once.
-    pub async fn commit(self) -> ApiResult<()> {
+    /// Makes every change of this write visible at once. When the status
+    /// changed, the stored response clock is recomputed in the same
+    /// transaction (and a settled response recorded: met, unless the
+    /// system acted because the clock ran out).
+    pub async fn commit(mut self) -> ApiResult<()> {
+        if self.case.status != self.status_before {
+            let breached = matches!(self.actor, Actor::System);
+            crate::sla::clock::refresh(&mut self.tx, self.case.id.0, self.now, breached).await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }
@@ -303,4 +314,40 @@ impl<'u> CaseWrite<'u> {
 pub enum Recipient {
     Customer,
     Merchant,
+}
+
+/// An email for the outbox.
+#[derive(Debug)]
+pub struct Email<'a> {
+    pub case_id: i64,
+    pub address: &'a str,
+    pub template: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// What the email is about; unique, so the same cause never mails twice.
+    pub cause: &'a str,
+}
+
+/// Queues `email` unless one with its cause was queued before; returns
+/// whether it was queued now.
+pub async fn queue_email(
+    conn: &mut sqlx::SqliteConnection,
+    email: Email<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<bool> {
+    let queued = sqlx::query(
+        "INSERT INTO outbox (case_id, recipient, template, subject, body, cause, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cause) DO NOTHING",
+    )
+    .bind(email.case_id)
+    .bind(email.address)
+    .bind(email.template)
+    .bind(email.subject)
+    .bind(email.body)
+    .bind(email.cause)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(queued == 1)
 }

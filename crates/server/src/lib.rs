@@ -30,7 +30,7 @@ pub const MAX_BODY_BYTES: usize = 110 * 1024 * 1024;
 
 /// The whole HTTP surface: the API under `/api/v1`, the SPA everywhere else.
 pub fn app(state: AppState) -> Router {
-    let mut router = Router::new().nest("/api/v1", routes::api());
+    let mut router = Router::new().nest("/api/v1", routes::api(state.config.test_clock));
     if let Some(dir) = &state.config.static_dir {
         router = router.merge(spa::router(dir));
     }

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use claimdesk_server::{app, db, seed, sweeps, AppState, Config};
+use claimdesk_server::{app, db, seed, sla, sweeps, AppState, Config};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -30,6 +30,15 @@ struct Cli {
     /// Mark the session cookie Secure (set when serving over HTTPS).
     #[arg(long, env = "SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Test mode: expose POST /api/v1/test/clock, which moves the server's
+    /// clock forward (end-to-end tests of the response clock). Never in
+    /// production.
+    #[arg(long)]
+    test_clock: bool,
+    /// With --test-clock: start the server's clock (and the demo seed) at
+    /// this RFC 3339 instant, so a test sees the same weekday every run.
+    #[arg(long, requires = "test_clock")]
+    test_clock_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[tokio::main]
@@ -41,16 +50,25 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let pool = db::connect(&cli.database_url).await?;
-    if cli.seed_demo && seed::seed_if_empty(&pool, chrono::Utc::now()).await? {
-        tracing::info!("seeded the demo data");
-    }
     let state = AppState::new(
         pool,
         Config {
             static_dir: cli.static_dir,
             secure_cookies: cli.secure_cookies,
+            test_clock: cli.test_clock,
         },
     );
+    if let Some(at) = cli.test_clock_at {
+        state.set_now(at);
+    }
+    if cli.seed_demo && seed::seed_if_empty(&state.db, state.now()).await? {
+        tracing::info!("seeded the demo data");
+    }
+    // A database from before the clock was stored gets it now.
+    let filled = sla::clock::refresh_unset(&state, state.now()).await?;
+    if filled > 0 {
+        tracing::info!(cases = filled, "stored the response clock of open cases");
+    }
     tokio::spawn(sweeps::run_forever(state.clone()));
     let listener = tokio::net::TcpListener::bind(cli.addr).await?;
     let addr = listener.local_addr()?;

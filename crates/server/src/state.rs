@@ -1,9 +1,10 @@
 //! What every handler shares: the database pool and the configuration.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::SqlitePool;
 
 /// Settings that do not change while the server runs.
@@ -13,6 +14,9 @@ pub struct Config {
     pub static_dir: Option<PathBuf>,
     /// Mark the session cookie `Secure`; on whenever the server sits behind TLS.
     pub secure_cookies: bool,
+    /// Test mode: mounts `POST /api/v1/test/clock`, which moves this
+    /// server's clock forward. Never set in production.
+    pub test_clock: bool,
 }
 
 /// Handed to every handler through `State<AppState>`.
@@ -20,6 +24,9 @@ pub struct Config {
 pub struct AppState {
     pub db: SqlitePool,
     pub config: Arc<Config>,
+    /// How far the test clock moved this server's time, in seconds; always
+    /// 0 outside test mode.
+    clock_offset: Arc<AtomicI64>,
 }
 
 impl AppState {
@@ -27,12 +34,27 @@ impl AppState {
         AppState {
             db,
             config: Arc::new(config),
+            clock_offset: Arc::new(AtomicI64::new(0)),
         }
     }
 
     /// The current time. Every rule that depends on time reads it here, so
     /// the clock has exactly one source.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        Utc::now() + Duration::seconds(self.clock_offset.load(Ordering::Relaxed))
+    }
+
+    /// Moves this server's clock forward (test mode only; see
+    /// `routes::test_clock`).
+    pub fn advance_clock(&self, by: Duration) {
+        self.clock_offset
+            .fetch_add(by.num_seconds(), Ordering::Relaxed);
+    }
+
+    /// Sets this server's clock to read `at` now (tests that seed at a
+    /// fixed time and then talk to the API as of that time).
+    pub fn set_now(&self, at: DateTime<Utc>) {
+        self.clock_offset
+            .store((at - Utc::now()).num_seconds(), Ordering::Relaxed);
     }
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use claimdesk_shared::{CaseAction, CaseId, EventKind, Outcome};
 use serde_json::json;
 
-use crate::case_write::{CaseWrite, Recipient};
+use crate::case_write::{queue_email, CaseWrite, Email, Recipient};
 use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
 
@@ -76,26 +76,83 @@ async fn close_one(
     write.commit().await
 }
 
-/// Runs the sweeps every minute on the wall clock, for as long as the
+/// How long before a breach the merchant is warned.
+pub const WARNING_HOURS: i64 = 12;
+
+/// Emails the merchant once about every case whose response clock runs out
+/// within `WARNING_HOURS` of `now`. The case itself does not change (no new
+/// version: an agent working on it is not interrupted). Returns the cases
+/// warned about now.
+pub async fn warn_before_breach(state: &AppState, now: DateTime<Utc>) -> ApiResult<Vec<CaseId>> {
+    let soon: Vec<(i64, DateTime<Utc>, String)> = sqlx::query_as(
+        "SELECT c.id, c.due_at, me.email FROM cases c JOIN merchants me ON me.id = c.merchant_id
+         WHERE c.due_at > ? AND c.due_at <= ? AND c.status IN ('submitted', 'awaiting_merchant')
+         ORDER BY c.due_at, c.id",
+    )
+    .bind(now)
+    .bind(now + Duration::hours(WARNING_HOURS))
+    .fetch_all(&state.db)
+    .await?;
+    let mut warned = Vec::new();
+    let mut conn = state.db.acquire().await?;
+    for (id, due_at, address) in soon {
+        let case = CaseId(id);
+        let hours = (due_at - now).num_minutes().div_euclid(60);
+        let email = Email {
+            case_id: id,
+            address: &address,
+            template: "breach_warning",
+            subject: &format!("Case {case} needs an answer within {WARNING_HOURS} hours"),
+            body: &format!("Case {case} must be answered by {} (UTC), in about {hours} hours, or the marketplace acts on it: a refund to the customer or an escalation to its support team.", due_at.format("%Y-%m-%d %H:%M")),
+            // One warning per deadline: a new deadline (after a customer
+            // reply) warns again.
+            cause: &format!("breach-warning:{id}:{}", due_at.to_rfc3339()),
+        };
+        if queue_email(&mut conn, email, now).await? {
+            warned.push(case);
+        }
+    }
+    Ok(warned)
+}
+
+/// What one pass of the sweeps did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct SweepReport {
+    pub acted: Vec<(CaseId, Breach)>,
+    pub warned: Vec<CaseId>,
+    pub closed: Vec<CaseId>,
+}
+
+/// Runs every sweep once at `now`.
+pub async fn run_all(state: &AppState, now: DateTime<Utc>) -> ApiResult<SweepReport> {
+    Ok(SweepReport {
+        acted: act_on_breaches(state, now).await?,
+        warned: warn_before_breach(state, now).await?,
+        closed: close_unanswered(state, now).await?,
+    })
+}
+
+/// Runs the sweeps every minute on the server's clock, for as long as the
 /// server runs. Failures are logged and retried on the next tick.
 pub async fn run_forever(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        let now = Utc::now();
-        match act_on_breaches(&state, now).await {
-            Ok(acted) if !acted.is_empty() => {
-                tracing::info!(count = acted.len(), "acted on missed response times")
+        match run_all(&state, state.now()).await {
+            Ok(report) => {
+                if !(report.acted.is_empty()
+                    && report.warned.is_empty()
+                    && report.closed.is_empty())
+                {
+                    tracing::info!(
+                        acted = report.acted.len(),
+                        warned = report.warned.len(),
+                        closed = report.closed.len(),
+                        "sweeps acted"
+                    );
+                }
             }
-            Ok(_) => {}
-            Err(error) => tracing::error!(?error, "the response-time sweep failed"),
-        }
-        match close_unanswered(&state, now).await {
-            Ok(closed) if !closed.is_empty() => {
-                tracing::info!(count = closed.len(), "closed cases without a reply")
-            }
-            Ok(_) => {}
-            Err(error) => tracing::error!(?error, "the no-reply sweep failed"),
+            Err(error) => tracing::error!(?error, "a sweep failed"),
         }
     }
 }
@@ -114,9 +171,13 @@ pub async fn act_on_breaches(
 ) -> ApiResult<Vec<(CaseId, Breach)>> {
     use crate::sla::clock::{ClockRow, CLOCK_COLUMNS};
 
+    // The stored due time finds the candidates through an index; the clock
+    // is then recomputed from the history before acting on it.
     let running: Vec<ClockRow> = sqlx::query_as(&format!(
-        "{CLOCK_COLUMNS} WHERE c.status IN ('submitted', 'awaiting_merchant') ORDER BY c.id"
+        "{CLOCK_COLUMNS} WHERE c.due_at <= ? AND c.status IN ('submitted', 'awaiting_merchant')
+         ORDER BY c.due_at, c.id"
     ))
+    .bind(now)
     .fetch_all(&state.db)
     .await?;
     let mut acted = Vec::new();

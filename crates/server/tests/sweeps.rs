@@ -115,7 +115,7 @@ async fn a_customer_reply_stops_the_no_reply_clock() {
         .await
         .unwrap();
     assert_eq!(
-        app.case(&anna, &id).await["status"],
+        app.case(&anna, &id).await["summary"]["status"],
         "awaiting_merchant",
         "an answered case is the merchant's to handle"
     );

@@ -115,6 +115,20 @@ string_enum! {
 }
 
 string_enum! {
+    /// How an inbox list is ordered.
+    CaseSort {
+        /// Soonest response deadline first (cases without one last): the
+        /// Open inbox's default.
+        Deadline = "deadline",
+        /// Most recently reported first: every other inbox's default.
+        Newest = "newest",
+        Oldest = "oldest",
+        /// Highest claimed value first.
+        Value = "value"
+    }
+}
+
+string_enum! {
     /// Whether a customer buys as a consumer or as a retailer (B2B).
     CustomerKind { Consumer = "consumer", Retailer = "retailer" }
 }

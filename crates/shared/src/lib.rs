@@ -11,10 +11,13 @@ pub mod inbox;
 pub mod money;
 pub mod quick_text;
 pub mod status;
+pub mod tagged;
 pub mod timestamp;
 pub mod wire;
 
 pub use case_id::CaseId;
-pub use domain::{CustomerKind, EventKind, Handler, Kind, Locale, Outcome, Payout, Reason, Role};
+pub use domain::{
+    CaseSort, CustomerKind, EventKind, Handler, Kind, Locale, Outcome, Payout, Reason, Role,
+};
 pub use inbox::Inbox;
 pub use status::{CaseAction, Status, TransitionError};

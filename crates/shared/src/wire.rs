@@ -82,6 +82,13 @@ pub struct CaseSummary {
     pub created_at: DateTime<Utc>,
     /// Name of the agent holding the case, if any.
     pub held_by: Option<String>,
+    /// When the merchant's next response is due; `None` while nothing is
+    /// due or the clock is paused, and always for customers (the clock is
+    /// the desk's).
+    #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
+    pub due_at: Option<DateTime<Utc>>,
+    /// What happens when `due_at` passes (with `due_at` only).
+    pub on_breach: Option<OnBreach>,
 }
 
 /// A page of an inbox, from `GET /api/v1/cases`.
@@ -155,7 +162,6 @@ pub struct OrderView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CaseDetail {
-    #[serde(flatten)]
     pub summary: CaseSummary,
     pub description: String,
     pub order: OrderView,
@@ -174,6 +180,9 @@ pub struct CaseDetail {
     pub refunded_minor: i64,
     /// Notices for the agent (never sent to customers).
     pub alerts: Vec<CaseAlert>,
+    /// The response clock with its explanation (desk only; `None` for
+    /// customers and once nothing is due).
+    pub deadline: Option<DeadlineView>,
     /// Incremented on every change; writes send it back to detect conflicts.
     pub version: i64,
     #[serde(deserialize_with = "crate::timestamp::utc")]
@@ -183,7 +192,11 @@ pub struct CaseDetail {
 /// A notice shown at the top of a case for the agent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    try_from = "crate::tagged::RawAlert"
+)]
 pub enum CaseAlert {
     /// The order is worth more than the marketplace's high-value threshold
     /// (which also earns the merchant an extra business day to respond).
@@ -387,7 +400,11 @@ pub enum ResponseKind {
 /// What happens when a deadline passes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(tag = "action", rename_all = "snake_case")]
+#[serde(
+    tag = "action",
+    rename_all = "snake_case",
+    try_from = "crate::tagged::RawBreach"
+)]
 pub enum OnBreach {
     /// The customer is refunded this much automatically and the case resolves.
     AutoRefund { amount_minor: i64 },

@@ -107,10 +107,13 @@ test("the chosen language is remembered for the user", async ({ page }) => {
   await expect(page.getByRole("navigation", { name: "Inboxen" }).getByRole("link", { name: "Geparkeerd" })).toBeVisible();
 });
 
-test("signing out ends the session", async ({ page }) => {
+test("signing out ends the session, from a case too", async ({ page }) => {
   await new SignInPage(page).goto();
   await new SignInPage(page).signIn(users.merchantColleague.email);
-  await expect(new InboxPage(page).rows.first()).toBeVisible();
+  const inbox = new InboxPage(page);
+  await expect(inbox.rows.first()).toBeVisible();
+  const id = await inbox.openFirstCase();
+  await new CasePage(page).expectCase(id);
   await page.getByRole("button", { name: /^Logga ut/ }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   await page.goto("/inbox/open");

@@ -6,10 +6,10 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{
-    Attachment, CaseAlert, CaseDetail, CasePage, CaseSummary, CustomerView, InboxCount,
-    OrderLineView, OrderView, Problem,
+    Attachment, CaseAlert, CaseDetail, CasePage, CaseSummary, CustomerView, DeadlineView,
+    InboxCount, OnBreach, OrderLineView, OrderView, Problem,
 };
-use claimdesk_shared::{CaseId, Inbox, Kind, Reason, Status};
+use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason, Role, Status};
 use serde::Deserialize;
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -17,12 +17,14 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiQuery, ApiResult, AppError};
 use crate::routes::files::file_url;
 use crate::scope::Scope;
+use crate::sla::clock::{ClockRow, CLOCK_COLUMNS};
 use crate::state::AppState;
 
 /// Rows per page unless the client asks otherwise.
 const DEFAULT_PER_PAGE: i64 = 50;
-/// The most rows one request may ask for.
-const MAX_PER_PAGE: i64 = 200;
+/// The most rows one request may ask for (a long list for a power user,
+/// and the 1,000-row render benchmark).
+const MAX_PER_PAGE: i64 = 1000;
 
 /// Query of `GET /api/v1/cases`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -33,12 +35,18 @@ pub struct CaseQuery {
     pub q: Option<String>,
     /// 1-based page number.
     pub page: Option<i64>,
-    /// Rows per page, 1 to 200.
+    /// Rows per page, 1 to 1000.
     pub per_page: Option<i64>,
     /// Only cases of this kind.
     pub kind: Option<Kind>,
     /// Only cases with this reason.
     pub reason: Option<Reason>,
+    /// Order: `deadline` (the Open inbox's default), `newest` (every other
+    /// inbox's), `oldest` or `value`.
+    pub sort: Option<CaseSort>,
+    /// Only cases whose response clock runs out within 12 hours, or has
+    /// run out (desk only).
+    pub breaching_soon: Option<bool>,
 }
 
 /// Reads a vocabulary column, treating an unknown value as corrupt data.
@@ -64,10 +72,24 @@ struct SummaryRow {
     currency: String,
     created_at: DateTime<Utc>,
     held_by: Option<String>,
+    due_at: Option<DateTime<Utc>>,
+    open_claim_minor: i64,
+    auto_refund_cap_minor: i64,
 }
 
 impl SummaryRow {
-    fn into_summary(self) -> Result<CaseSummary, AppError> {
+    /// The row as the API sends it; the response clock only to the desk.
+    fn into_summary(self, desk: bool) -> Result<CaseSummary, AppError> {
+        let due_at = self.due_at.filter(|_| desk);
+        let on_breach = due_at.map(|_| {
+            if self.open_claim_minor <= self.auto_refund_cap_minor {
+                OnBreach::AutoRefund {
+                    amount_minor: self.open_claim_minor,
+                }
+            } else {
+                OnBreach::Escalate
+            }
+        });
         Ok(CaseSummary {
             id: CaseId(self.id),
             kind: column(&self.kind, "kind")?,
@@ -83,6 +105,8 @@ impl SummaryRow {
             currency: self.currency,
             created_at: self.created_at,
             held_by: self.held_by,
+            due_at,
+            on_breach,
         })
     }
 }
@@ -90,7 +114,8 @@ impl SummaryRow {
 const SUMMARY_SELECT: &str = "SELECT c.id, c.kind, c.reason, c.status, c.handler,
         cu.name AS customer_name, me.name AS merchant_name,
         o.number AS order_number, o.legacy_number, c.claimed_value_minor, o.currency,
-        c.created_at, h.name AS held_by,
+        c.created_at, h.name AS held_by, c.due_at,
+        c.claimed_value_minor - c.refunded_minor AS open_claim_minor, mk.auto_refund_cap_minor,
         (SELECT ol.title FROM case_lines cl JOIN order_lines ol ON ol.id = cl.order_line_id
           WHERE cl.case_id = c.id ORDER BY ol.id LIMIT 1) AS product_title";
 
@@ -98,6 +123,7 @@ const SUMMARY_FROM: &str = " FROM cases c
         JOIN orders o ON o.id = c.order_id
         JOIN users cu ON cu.id = c.customer_id
         JOIN merchants me ON me.id = c.merchant_id
+        JOIN marketplaces mk ON mk.id = c.marketplace_id
         LEFT JOIN users h ON h.id = c.held_by
         WHERE ";
 
@@ -116,6 +142,8 @@ struct Filters<'q> {
     q: &'q str,
     kind: Option<Kind>,
     reason: Option<Reason>,
+    /// Only clocks running out before this instant.
+    due_before: Option<DateTime<Utc>>,
 }
 
 /// Appends the scope, inbox, filter and search conditions shared by a page
@@ -139,6 +167,9 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, user: &CurrentUser, filters: 
     }
     if let Some(reason) = filters.reason {
         qb.push(" AND c.reason = ").push_bind(reason.as_str());
+    }
+    if let Some(before) = filters.due_before {
+        qb.push(" AND c.due_at <= ").push_bind(before);
     }
     let q = filters.q;
     if !q.is_empty() {
@@ -199,12 +230,29 @@ pub async fn cases_list(
     if page < 1 {
         return Err(AppError::field("page", "out_of_range", "page starts at 1"));
     }
+    let breaching_soon = query.breaching_soon.unwrap_or(false);
+    if role == Role::Customer && query.sort == Some(CaseSort::Deadline) {
+        return Err(AppError::field(
+            "sort",
+            "not_allowed",
+            "the response clock is the desk's; customers cannot sort by it",
+        ));
+    }
+    if breaching_soon && role == Role::Customer {
+        return Err(AppError::field(
+            "breaching_soon",
+            "not_allowed",
+            "the response clock is the desk's; customers cannot filter by it",
+        ));
+    }
     let q = query.q.as_deref().unwrap_or("").trim();
     let filters = Filters {
         inbox,
         q,
         kind: query.kind,
         reason: query.reason,
+        due_before: breaching_soon
+            .then(|| state.now() + chrono::Duration::hours(crate::sweeps::WARNING_HOURS)),
     };
 
     let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
@@ -215,11 +263,17 @@ pub async fn cases_list(
     let mut list = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
     list.push(SUMMARY_FROM);
     push_filters(&mut list, &user, &filters);
-    // The Open inbox is worked oldest first: the oldest case is the one whose
-    // response is due soonest. Every other list shows the newest first.
-    list.push(match inbox {
-        Inbox::Open => " ORDER BY c.created_at ASC, c.id ASC",
-        _ => " ORDER BY c.created_at DESC, c.id DESC",
+    // The Open inbox is worked by what breaches first; every other list
+    // shows the newest first. `c.id` breaks ties so pages never overlap.
+    let sort = query.sort.unwrap_or(match inbox {
+        Inbox::Open => CaseSort::Deadline,
+        _ => CaseSort::Newest,
+    });
+    list.push(match sort {
+        CaseSort::Deadline => " ORDER BY c.due_at IS NULL, c.due_at, c.created_at, c.id",
+        CaseSort::Newest => " ORDER BY c.created_at DESC, c.id DESC",
+        CaseSort::Oldest => " ORDER BY c.created_at ASC, c.id ASC",
+        CaseSort::Value => " ORDER BY c.claimed_value_minor DESC, c.id DESC",
     });
     list.push(" LIMIT ")
         .push_bind(per_page)
@@ -228,7 +282,7 @@ pub async fn cases_list(
     let rows: Vec<SummaryRow> = list.build_query_as().fetch_all(&state.db).await?;
     let items = rows
         .into_iter()
-        .map(SummaryRow::into_summary)
+        .map(|row| row.into_summary(role != Role::Customer))
         .collect::<Result<_, _>>()?;
     Ok(Json(CasePage {
         inbox,
@@ -292,6 +346,7 @@ pub fn parse_case_id(id: &str) -> ApiResult<CaseId> {
 
 /// Everything about case `id`, if it is in `scope`.
 pub async fn load_detail(state: &AppState, scope: Scope, id: CaseId) -> ApiResult<CaseDetail> {
+    let desk = !matches!(scope, Scope::Customer(_));
     let mut qb = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
     qb.push(SUMMARY_FROM);
     scope.push_case_filter(&mut qb);
@@ -301,7 +356,7 @@ pub async fn load_detail(state: &AppState, scope: Scope, id: CaseId) -> ApiResul
         .fetch_optional(&state.db)
         .await?
         .ok_or(AppError::NotFound)?
-        .into_summary()?;
+        .into_summary(desk)?;
 
     let detail: DetailRow = sqlx::query_as(
         "SELECT c.order_id, c.description, c.held_by AS held_by_id, c.free_return, c.outcome,
@@ -386,10 +441,25 @@ pub async fn load_detail(state: &AppState, scope: Scope, id: CaseId) -> ApiResul
         decision_note: detail.decision_note,
         refunded_minor: detail.refunded_minor,
         alerts: alerts(state, scope, id, detail.total_minor).await?,
+        deadline: if desk {
+            deadline_view(state, id).await?
+        } else {
+            None
+        },
         version: detail.version,
         updated_at: detail.updated_at,
         summary,
     })
+}
+
+/// Case `id`'s response clock with its explanation, computed now by the
+/// clock the sweep uses.
+async fn deadline_view(state: &AppState, id: CaseId) -> ApiResult<Option<DeadlineView>> {
+    let row: ClockRow = sqlx::query_as(&format!("{CLOCK_COLUMNS} WHERE c.id = ?"))
+        .bind(id.0)
+        .fetch_one(&state.db)
+        .await?;
+    Ok(row.clock(state, state.now()).await?.view())
 }
 
 /// The notices an agent sees on case `id`; customers get none.

@@ -11,6 +11,7 @@ pub mod me;
 pub mod posts;
 pub mod quick_texts;
 pub mod session;
+pub mod test_clock;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -18,9 +19,15 @@ use axum::Router;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Every API route, with the CSRF guard in front of writes.
-pub fn api() -> Router<AppState> {
-    Router::new()
+/// Every API route, with the CSRF guard in front of writes. `test_clock`
+/// adds the test-mode clock hook.
+pub fn api(test_clock: bool) -> Router<AppState> {
+    let router = if test_clock {
+        Router::new().route("/test/clock", post(test_clock::advance))
+    } else {
+        Router::new()
+    };
+    router
         .route("/health", get(health::health_get))
         .route("/openapi.json", get(crate::openapi::openapi_get))
         .route(

@@ -16,10 +16,15 @@ use rand::{Rng, SeedableRng};
 use serde_json::json;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use crate::sla::calendar::Calendar;
+use crate::sla::deadline::{Response, HIGH_VALUE_EXTENSION_HOURS};
 use catalog::{MARKETPLACES, MERCHANTS};
 
 /// The password of every demo account (listed in the README).
 pub const DEMO_PASSWORD: &str = "claimdesk-demo";
+/// The merchant whose oldest new case the seed puts three hours from its
+/// response deadline (see `Seeder::near_breach`).
+pub const NEAR_BREACH_MERCHANT: &str = "Fjäll Outdoor";
 /// Orders made by the seed.
 pub const ORDER_COUNT: usize = 320;
 /// Readable ids of seeded cases start here (`C-10001`).
@@ -82,6 +87,18 @@ impl Seeder {
         let people = self.world(tx).await?;
         let orders = self.orders(tx, &people).await?;
         self.cases(tx, &people, &orders).await?;
+        self.near_breach(tx).await?;
+        // Store every open case's response clock, as a status change would.
+        let running: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE status IN ('submitted', 'awaiting_merchant') ORDER BY id",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for id in running {
+            crate::sla::clock::refresh(tx, id, self.now, false)
+                .await
+                .map_err(|e| anyhow::anyhow!("storing the clock of case {id}: {e:?}"))?;
+        }
         // The payout of an order is blocked while any case on it is open.
         sqlx::query(
             "UPDATE orders SET payout = CASE
@@ -619,6 +636,79 @@ impl Seeder {
                 .await?;
             case_id += 1;
             k += 1;
+        }
+        Ok(())
+    }
+}
+
+impl Seeder {
+    /// Moves one Fjäll Outdoor case back in time until its first response is
+    /// due three hours from `now`, whatever the weekday, so the demo (and the
+    /// end-to-end test) has a clock in its warning stretch: an automatic
+    /// refund (the claim is below the cap) if nobody answers. No other
+    /// seeded clock runs out within four hours.
+    async fn near_breach(&mut self, tx: &mut Tx<'_>) -> anyhow::Result<()> {
+        let (id, created_at, country, time_zone, high_value): (
+            i64,
+            DateTime<Utc>,
+            String,
+            String,
+            bool,
+        ) = sqlx::query_as(
+            "SELECT c.id, c.created_at, m.country, m.time_zone,
+                        o.total_minor > m.high_value_threshold_minor FROM cases c
+                   JOIN merchants me ON me.id = c.merchant_id
+                   JOIN marketplaces m ON m.id = c.marketplace_id
+                   JOIN orders o ON o.id = c.order_id
+                  WHERE me.name = ? AND c.status = 'submitted'
+                    AND c.claimed_value_minor <= m.auto_refund_cap_minor
+                  ORDER BY c.id LIMIT 1",
+        )
+        .bind(NEAR_BREACH_MERCHANT)
+        .fetch_one(&mut **tx)
+        .await?;
+        let calendar = Calendar::new(
+            country.parse().map_err(|e: String| anyhow::anyhow!(e))?,
+            time_zone.parse().map_err(|e| anyhow::anyhow!("{e}"))?,
+        );
+        let due = self.now + Duration::hours(3);
+        let budget = Response::First.budget()
+            + if high_value {
+                Duration::hours(HIGH_VALUE_EXTENSION_HOURS)
+            } else {
+                Duration::zero()
+            };
+        // Step back by the business time still missing until the stretch
+        // holds exactly the budget (days off add nothing, so skip them).
+        let mut start = due - budget;
+        for _ in 0..64 {
+            let missing = budget - calendar.between(start, due);
+            if missing.is_zero() {
+                break;
+            }
+            start -= missing;
+        }
+        let shift = start - created_at;
+        sqlx::query("UPDATE cases SET created_at = ?, updated_at = ? WHERE id = ?")
+            .bind(start)
+            .bind(start)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        for table in ["events", "messages", "notes"] {
+            let rows: Vec<(i64, DateTime<Utc>)> = sqlx::query_as(&format!(
+                "SELECT id, created_at FROM {table} WHERE case_id = ?"
+            ))
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
+            for (row, at) in rows {
+                sqlx::query(&format!("UPDATE {table} SET created_at = ? WHERE id = ?"))
+                    .bind(at + shift)
+                    .bind(row)
+                    .execute(&mut **tx)
+                    .await?;
+            }
         }
         Ok(())
     }

@@ -12,6 +12,7 @@ use super::deadline::{deadline, Deadline, Response};
 use crate::error::{ApiResult, AppError};
 use crate::routes::cases::column;
 use crate::state::AppState;
+use sqlx::SqliteConnection;
 
 /// The columns a clock needs, for queries that select cases (alias `c`).
 pub const CLOCK_COLUMNS: &str = "SELECT c.id, c.version, c.created_at, m.country, m.time_zone,
@@ -45,6 +46,17 @@ pub struct CaseClock {
 impl ClockRow {
     /// Computes the clock at `now` from the case's status history.
     pub async fn clock(self, state: &AppState, now: DateTime<Utc>) -> ApiResult<CaseClock> {
+        let mut conn = state.db.acquire().await?;
+        self.clock_on(&mut conn, now).await
+    }
+
+    /// Like `clock`, on a given connection (a write's transaction sees its
+    /// own status changes).
+    pub async fn clock_on(
+        self,
+        conn: &mut SqliteConnection,
+        now: DateTime<Utc>,
+    ) -> ApiResult<CaseClock> {
         let country: Country = self
             .country
             .parse()
@@ -54,7 +66,7 @@ impl ClockRow {
             .parse()
             .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
         let calendar = Calendar::new(country, time_zone);
-        let history = status_history(state, self.id, self.created_at).await?;
+        let history = status_history(conn, self.id, self.created_at).await?;
         let high_value = self.total_minor > self.high_value_threshold_minor;
         let on_breach = if self.open_claim_minor <= self.auto_refund_cap_minor {
             OnBreach::AutoRefund {
@@ -135,7 +147,7 @@ impl CaseClock {
 
 /// The statuses a case went through, oldest first, starting at submission.
 async fn status_history(
-    state: &AppState,
+    conn: &mut SqliteConnection,
     id: i64,
     created_at: DateTime<Utc>,
 ) -> ApiResult<Vec<(DateTime<Utc>, Status)>> {
@@ -144,11 +156,114 @@ async fn status_history(
          WHERE case_id = ? AND kind = 'status_changed' ORDER BY id",
     )
     .bind(id)
-    .fetch_all(&state.db)
+    .fetch_all(conn)
     .await?;
     let mut history = vec![(created_at, Status::Submitted)];
     for (at, to) in changes {
         history.push((at, column(&to, "status")?));
     }
     Ok(history)
+}
+
+/// The response kind as stored in `cases.clock_response`.
+fn response_name(response: Response) -> &'static str {
+    match response {
+        Response::First => "first",
+        Response::FollowUp => "follow_up",
+    }
+}
+
+/// What `cases` remembers of a clock: which response it waits for, since
+/// when, and when it runs out.
+#[derive(Debug, Default, PartialEq, sqlx::FromRow)]
+pub struct StoredClock {
+    pub clock_response: Option<String>,
+    pub clock_started_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// Recomputes case `id`'s clock on `conn` and stores it on the case. When
+/// the response the clock was waiting for is settled by this (the merchant
+/// answered, the case closed, or `breached`), records whether it was met.
+/// Called in the transaction of every status change, so the stored clock
+/// never disagrees with the history.
+pub async fn refresh(
+    conn: &mut SqliteConnection,
+    id: i64,
+    now: DateTime<Utc>,
+    breached: bool,
+) -> ApiResult<()> {
+    let before: StoredClock =
+        sqlx::query_as("SELECT clock_response, clock_started_at, due_at FROM cases WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let row: ClockRow = sqlx::query_as(&format!("{CLOCK_COLUMNS} WHERE c.id = ?"))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let clock = row.clock_on(conn, now).await?;
+    let after = match &clock.deadline {
+        None => StoredClock::default(),
+        Some(d) => StoredClock {
+            clock_response: Some(response_name(d.response).to_owned()),
+            clock_started_at: Some(d.started_at),
+            due_at: d.due_at,
+        },
+    };
+    if after == before {
+        return Ok(());
+    }
+    if let (Some(response), Some(started_at), Some(due_at)) = (
+        &before.clock_response,
+        before.clock_started_at,
+        before.due_at,
+    ) {
+        if breached || after.clock_started_at != Some(started_at) {
+            // The response it waited for is settled (a breach settles it
+            // even when the case only pauses, in the platform's review). `ON CONFLICT`: a
+            // response is recorded once, however often it is refreshed.
+            sqlx::query(
+                "INSERT INTO sla_responses (case_id, marketplace_id, merchant_id, response, started_at,
+                    due_at, settled_at, met)
+                 SELECT id, marketplace_id, merchant_id, ?, ?, ?, ?, ? FROM cases WHERE id = ?
+                 ON CONFLICT (case_id, started_at) DO NOTHING",
+            )
+            .bind(response)
+            .bind(started_at)
+            .bind(due_at)
+            .bind(now)
+            .bind(!breached && now <= due_at)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    sqlx::query(
+        "UPDATE cases SET clock_response = ?, clock_started_at = ?, due_at = ? WHERE id = ?",
+    )
+    .bind(after.clock_response)
+    .bind(after.clock_started_at)
+    .bind(after.due_at)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Fills in the stored clock of open cases that have none yet (a database
+/// from before the clock was stored, or freshly seeded).
+pub async fn refresh_unset(state: &AppState, now: DateTime<Utc>) -> ApiResult<usize> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM cases WHERE status IN ('submitted', 'awaiting_merchant')
+            AND clock_started_at IS NULL ORDER BY id",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let mut tx = state.db.begin().await?;
+    for &id in &ids {
+        refresh(&mut tx, id, now, false).await?;
+    }
+    tx.commit().await?;
+    Ok(ids.len())
 }

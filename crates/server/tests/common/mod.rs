@@ -67,11 +67,16 @@ impl Reply {
 impl TestApp {
     /// A freshly migrated and seeded database in a temporary directory.
     pub async fn seeded() -> TestApp {
+        Self::seeded_with(Config::default()).await
+    }
+
+    /// Like `seeded`, with the server configured as given.
+    pub async fn seeded_with(config: Config) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let pool = db::connect(&url).await.unwrap();
         assert!(seed::seed_if_empty(&pool, seed_now()).await.unwrap());
-        let state = AppState::new(pool, Config::default());
+        let state = AppState::new(pool, config);
         TestApp {
             router: app(state.clone()),
             state,
