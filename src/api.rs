@@ -3,8 +3,8 @@
 //! failure is an `ApiError` the UI can explain in the user's language.
 
 use claimdesk_shared::wire::{
-    CaseDetail, CasePage, CaseToggles, Decision, EventView, FieldError, InboxCount, Me,
-    MessageView, NewPost, NoteView, Problem, SignIn, TakeHold, UpdateMe, Versioned,
+    Attachment, CaseDetail, CasePage, CaseToggles, Decision, EventView, FieldError, InboxCount, Me,
+    MessageView, NewPost, NoteView, Problem, QuickText, SignIn, TakeHold, UpdateMe, Versioned,
 };
 use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason};
 use gloo_net::http::{Request, RequestBuilder};
@@ -78,18 +78,20 @@ impl std::error::Error for ApiError {}
 async fn exchange(
     builder: RequestBuilder,
     key: Option<&str>,
-    body: Option<String>,
+    body: Body,
 ) -> Result<String, ApiError> {
     let builder = match key {
         Some(key) => builder.header("idempotency-key", key),
         None => builder,
     };
     let request = match body {
-        Some(body) => builder
+        Body::Json(body) => builder
             .header(CSRF_HEADER, "1")
             .header("content-type", "application/json")
             .body(body),
-        None => builder.build(),
+        // The browser writes the multipart content type with its boundary.
+        Body::Form(form) => builder.header(CSRF_HEADER, "1").body(form),
+        Body::Empty => builder.build(),
     };
     let response = request
         .map_err(|_| ApiError::Server)?
@@ -114,7 +116,14 @@ fn decode<T: DeserializeOwned>(text: Result<String, ApiError>) -> Result<T, ApiE
     serde_wasm_bindgen::from_value(value).map_err(|_| ApiError::Server)
 }
 
-fn encode(body: &impl Serialize) -> Option<String> {
+/// What a request carries.
+enum Body {
+    Empty,
+    Json(String),
+    Form(web_sys::FormData),
+}
+
+fn encode(body: &impl Serialize) -> Body {
     // JSON through the browser's own `JSON` (see `decode`). Our wire types
     // always serialise; were one not to, "null" is refused field by field.
     let json = body
@@ -122,11 +131,11 @@ fn encode(body: &impl Serialize) -> Option<String> {
         .ok()
         .and_then(|value| js_sys::JSON::stringify(&value).ok())
         .map(String::from);
-    Some(json.unwrap_or_else(|| "null".to_owned()))
+    Body::Json(json.unwrap_or_else(|| "null".to_owned()))
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    decode(exchange(Request::get(&format!("{BASE}{path}")), None, None).await)
+    decode(exchange(Request::get(&format!("{BASE}{path}")), None, Body::Empty).await)
 }
 
 /// A write that creates something or moves money: retried with the same key,
@@ -162,7 +171,7 @@ pub async fn sign_out() -> Result<(), ApiError> {
     exchange(
         Request::delete(&format!("{BASE}/session")).header(CSRF_HEADER, "1"),
         None,
-        None,
+        Body::Empty,
     )
     .await
     .map(drop)
@@ -278,6 +287,21 @@ pub fn new_idempotency_key() -> String {
 /// How many cases each of the user's inboxes holds.
 pub async fn inbox_counts() -> Result<Vec<InboxCount>, ApiError> {
     get("/inbox-counts").await
+}
+
+/// Uploads one file (JPEG, PNG, WebP or PDF, at most 10 MB) to attach to
+/// a message or note.
+pub async fn upload(file: web_sys::File) -> Result<Attachment, ApiError> {
+    let form = web_sys::FormData::new().map_err(|_| ApiError::Server)?;
+    form.append_with_blob_and_filename("file", &file, &file.name())
+        .map_err(|_| ApiError::Server)?;
+    let builder = Request::post(&format!("{BASE}/attachments"));
+    decode(exchange(builder, None, Body::Form(form)).await)
+}
+
+/// The desk's quick texts (the merchant's, or the support team's).
+pub async fn quick_texts() -> Result<Vec<QuickText>, ApiError> {
+    get("/quick-texts").await
 }
 
 /// The conversation with the customer.

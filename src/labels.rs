@@ -95,6 +95,8 @@ pub fn field_error(i18n: I18n, code: &str) -> &'static str {
         "too_long" => t_string!(i18n, err_too_long),
         "over_claimed" => t_string!(i18n, err_over_claimed),
         "out_of_range" => t_string!(i18n, err_out_of_range),
+        "too_large" => t_string!(i18n, err_too_large),
+        "unsupported_type" => t_string!(i18n, err_unsupported_type),
         _ => t_string!(i18n, err_invalid),
     }
 }

@@ -10,6 +10,7 @@ pub mod api;
 pub mod case_context;
 pub mod components;
 pub mod drafts;
+pub mod fetched;
 pub mod format;
 pub mod labels;
 pub mod pages;

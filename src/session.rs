@@ -8,13 +8,14 @@ use claimdesk_shared::Locale;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::fetched::Fetched;
 use crate::i18n::use_i18n;
 
 /// The session context.
 #[derive(Clone, Copy)]
 pub struct Session {
     /// `GET /me`: `Err(Unauthenticated)` when signed out.
-    pub me: LocalResource<Result<Me, ApiError>>,
+    pub me: Fetched<Me>,
     pub sign_in: Action<SignIn, Result<Me, ApiError>>,
     pub sign_out: Action<(), Result<(), ApiError>>,
     /// Bumped after every change the user makes, so views that summarise
@@ -25,7 +26,7 @@ pub struct Session {
 impl Session {
     /// The signed-in user, once known.
     pub fn user(&self) -> Option<Me> {
-        self.me.get().and_then(Result::ok)
+        self.me.ok()
     }
 
     /// Records that the user changed something.
@@ -39,7 +40,7 @@ pub fn provide_session() {
     let i18n = use_i18n();
     let sign_in = Action::new_local(|input: &SignIn| api::sign_in(input.clone()));
     let sign_out = Action::new_local(|_: &()| api::sign_out());
-    let me = LocalResource::new(move || {
+    let me = Fetched::new(move || {
         sign_in.version().get();
         sign_out.version().get();
         async move {

@@ -7,6 +7,7 @@ use crate::api::{self, ApiError};
 use crate::components::error_view::ErrorView;
 use crate::components::language_switcher::LanguageSwitcher;
 use crate::components::loading::Loading;
+use crate::fetched::Fetched;
 use crate::i18n::*;
 use crate::labels;
 use crate::routes::AppRoute;
@@ -19,14 +20,14 @@ use crate::session::use_session;
 pub fn AppShell() -> impl IntoView {
     let session = use_session();
     view! {
-        <Transition fallback=|| view! { <main class="centered"><Loading/></main> }>
-            {move || Suspend::new(async move {
-                match session.me.await {
-                    Ok(me) => view! { <Shell me=me/> }.into_any(),
-                    Err(ApiError::Unauthenticated) => {
+            {move || {
+                match session.me.get() {
+                    None => view! { <main class="centered"><Loading/></main> }.into_any(),
+                    Some(Ok(me)) => view! { <Shell me=me/> }.into_any(),
+                    Some(Err(ApiError::Unauthenticated)) => {
                         view! { <Redirect path=AppRoute::SignIn.href()/> }.into_any()
                     }
-                    Err(error) => {
+                    Some(Err(error)) => {
                         view! {
                             <main class="centered">
                                 <ErrorView error=error on_retry=move |_| session.me.refetch()/>
@@ -35,8 +36,7 @@ pub fn AppShell() -> impl IntoView {
                             .into_any()
                     }
                 }
-            })}
-        </Transition>
+            }}
     }
 }
 
@@ -46,14 +46,13 @@ fn Shell(me: Me) -> impl IntoView {
     let session = use_session();
     let role = me.role;
     // Live counts: fetched again whenever the user changes something.
-    let counts = LocalResource::new(move || {
+    let counts = Fetched::new(move || {
         session.changes.get();
         api::inbox_counts()
     });
     let count_of = move |inbox: Inbox| {
         counts
-            .get()
-            .and_then(Result::ok)
+            .ok()
             .and_then(|c| c.into_iter().find(|c| c.inbox == inbox))
             .map(|c| c.count)
     };

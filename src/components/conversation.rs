@@ -4,12 +4,14 @@ use leptos::prelude::*;
 
 use crate::api::{self, PostKind};
 use crate::case_context::use_case_context;
+use crate::components::attachment_list::AttachmentList;
 use crate::components::composer::Composer;
-use crate::components::error_view::ErrorView;
-use crate::components::loading::Loading;
+use crate::components::quick_text_picker::QuickTextValues;
+use crate::fetched::Fetched;
 use crate::format;
 use crate::i18n::*;
 use crate::labels;
+use crate::session::use_session;
 
 /// The Messages tab: the conversation with the customer and, while the case
 /// is open and the reader may write, a composer.
@@ -23,7 +25,7 @@ pub fn Conversation(
     let i18n = use_i18n();
     let context = use_case_context();
     let id = case.summary.id;
-    let messages = LocalResource::new(move || api::messages(id));
+    let messages = Fetched::new(move || api::messages(id));
     let status = case.summary.status;
     let may_write = status.is_open()
         && match role {
@@ -38,21 +40,27 @@ pub fn Conversation(
         }
         .to_owned()
     });
+    // The desk answers with its quick texts, filled in for this case.
+    let quick_texts = (role != Role::Customer).then(|| QuickTextValues {
+        customer_name: case.summary.customer_name.clone(),
+        order_number: case.summary.order_number.clone(),
+        case_id: id.to_string(),
+        merchant_name: case.summary.merchant_name.clone(),
+        agent_name: untrack(|| use_session().user().map(|me| me.name).unwrap_or_default()),
+    });
     let hint = Signal::derive(move || {
         (role != Role::Customer).then(|| t_string!(i18n, send_parks).to_owned())
     });
     view! {
         <section class="conversation" aria-labelledby="tab-heading">
             <h2 id="tab-heading" class="visually-hidden">{move || t_string!(i18n, tab_messages)}</h2>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match messages.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">{move || t_string!(i18n, messages_empty)}</p> }.into_any(),
-                        Ok(list) => view! { <MessageList messages=list/> }.into_any(),
-                        Err(error) => view! { <ErrorView error=error on_retry=move |_| messages.refetch()/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {messages.view(move |list| {
+                if list.is_empty() {
+                    view! { <p class="empty">{move || t_string!(i18n, messages_empty)}</p> }.into_any()
+                } else {
+                    view! { <MessageList messages=list/> }.into_any()
+                }
+            })}
             {may_write.then(|| view! {
                 <Composer
                     case_id=id
@@ -62,6 +70,7 @@ pub fn Conversation(
                     hint=hint
                     on_sent=move |_| context.changed()
                     on_stale=move |_| context.conflicted()
+                    quick_texts=quick_texts.clone()
                 />
             })}
         </section>
@@ -84,6 +93,7 @@ fn MessageList(messages: Vec<MessageView>) -> impl IntoView {
                         <time datetime=at.to_rfc3339()>{move || format::date_time(at, i18n.get_locale())}</time>
                     </p>
                     <p class="post-body">{m.body}</p>
+                    {(!m.attachments.is_empty()).then(|| view! { <AttachmentList attachments=m.attachments/> })}
                 </li>
             }
         })

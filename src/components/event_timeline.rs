@@ -2,8 +2,7 @@ use claimdesk_shared::{CaseId, Role};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::error_view::ErrorView;
-use crate::components::loading::Loading;
+use crate::fetched::Fetched;
 use crate::format;
 use crate::i18n::*;
 use crate::labels;
@@ -17,14 +16,11 @@ pub fn EventTimeline(
     role: Role,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let events = LocalResource::new(move || api::events(case_id));
+    let events = Fetched::new(move || api::events(case_id));
     view! {
         <section class="events" aria-labelledby="tab-heading">
             <h2 id="tab-heading" class="visually-hidden">{move || t_string!(i18n, events_label)}</h2>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match events.await {
-                        Ok(list) => {
+            {events.view(move |list| {
                             let items = list
                                 .into_iter()
                                 .map(|e| {
@@ -42,12 +38,8 @@ pub fn EventTimeline(
                                     }
                                 })
                                 .collect_view();
-                            view! { <ol class="timeline">{items}</ol> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorView error=error on_retry=move |_| events.refetch()/> }.into_any(),
-                    }
-                })}
-            </Transition>
+                            view! { <ol class="timeline">{items}</ol> }
+            })}
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI, one public component per file.
 
 pub mod app_shell;
+pub mod attachment_list;
 pub mod case_table;
 pub mod case_tools;
 pub mod composer;
@@ -13,5 +14,6 @@ pub mod event_timeline;
 pub mod language_switcher;
 pub mod loading;
 pub mod notes_panel;
+pub mod quick_text_picker;
 pub mod receipt;
 pub mod status_badge;

@@ -3,9 +3,9 @@ use leptos::prelude::*;
 
 use crate::api::{self, PostKind};
 use crate::case_context::use_case_context;
+use crate::components::attachment_list::AttachmentList;
 use crate::components::composer::Composer;
-use crate::components::error_view::ErrorView;
-use crate::components::loading::Loading;
+use crate::fetched::Fetched;
 use crate::format;
 use crate::i18n::*;
 
@@ -18,17 +18,16 @@ pub fn NotesPanel(
     let i18n = use_i18n();
     let context = use_case_context();
     let id = case.summary.id;
-    let notes = LocalResource::new(move || api::notes(id));
+    let notes = Fetched::new(move || api::notes(id));
     let label = Signal::derive(move || t_string!(i18n, composer_note_label).to_owned());
     view! {
         <section class="notes" aria-labelledby="tab-heading">
             <h2 id="tab-heading" class="visually-hidden">{move || t_string!(i18n, tab_notes)}</h2>
             <p class="alert alert-note">{move || t_string!(i18n, notes_hint)}</p>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match notes.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">{move || t_string!(i18n, notes_empty)}</p> }.into_any(),
-                        Ok(list) => {
+            {notes.view(move |list| {
+                        if list.is_empty() {
+                            return view! { <p class="empty">{move || t_string!(i18n, notes_empty)}</p> }.into_any();
+                        }
                             let items = list
                                 .into_iter()
                                 .map(|n| {
@@ -40,16 +39,13 @@ pub fn NotesPanel(
                                                 <time datetime=at.to_rfc3339()>{move || format::date_time(at, i18n.get_locale())}</time>
                                             </p>
                                             <p class="post-body">{n.body}</p>
+                                            {(!n.attachments.is_empty()).then(|| view! { <AttachmentList attachments=n.attachments/> })}
                                         </li>
                                     }
                                 })
                                 .collect_view();
                             view! { <ol class="posts">{items}</ol> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorView error=error on_retry=move |_| notes.refetch()/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            })}
             <Composer
                 case_id=id
                 version=case.version

@@ -11,10 +11,10 @@ use crate::components::deadline_details::DeadlineDetails;
 use crate::components::decision_panel::DecisionPanel;
 use crate::components::error_view::ErrorView;
 use crate::components::event_timeline::EventTimeline;
-use crate::components::loading::Loading;
 use crate::components::notes_panel::NotesPanel;
 use crate::components::receipt::Receipt;
 use crate::components::status_badge::StatusBadge;
+use crate::fetched::Fetched;
 use crate::format;
 use crate::i18n::*;
 use crate::labels;
@@ -34,7 +34,7 @@ pub fn CasePage() -> impl IntoView {
             .and_then(|s| s.parse::<CaseId>().ok())
     });
     let tab = Memo::new(move |_| CaseTab::from_slug(params.read().get("tab").as_deref()));
-    let case = LocalResource::new(move || {
+    let case = Fetched::new(move || {
         let id = id.get();
         async move {
             match id {
@@ -54,15 +54,10 @@ pub fn CasePage() -> impl IntoView {
     let role = me.as_ref().map_or(Role::Customer, |me| me.role);
     let me_id = me.map_or(0, |me| me.id);
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match (case.await, tab.get().filter(|t| t.visible_to(role))) {
-                    (Ok(case), Some(tab)) => view! { <CaseView case=case tab=tab role=role me=me_id stale=context.stale/> }.into_any(),
-                    (Ok(_), None) => view! { <ErrorView error=ApiError::NotFound on_retry=move |_| case.refetch()/> }.into_any(),
-                    (Err(error), _) => view! { <ErrorView error=error on_retry=move |_| case.refetch()/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {case.view(move |detail| match tab.get().filter(|t| t.visible_to(role)) {
+            Some(tab) => view! { <CaseView case=detail tab=tab role=role me=me_id stale=context.stale/> }.into_any(),
+            None => view! { <ErrorView error=ApiError::NotFound on_retry=move |_| case.refetch()/> }.into_any(),
+        })}
     }
 }
 

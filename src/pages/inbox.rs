@@ -7,6 +7,7 @@ use crate::api::{self, ApiError, CaseQuery};
 use crate::components::case_table::CaseTable;
 use crate::components::error_view::ErrorView;
 use crate::components::loading::Loading;
+use crate::fetched::Fetched;
 use crate::i18n::*;
 use crate::labels;
 use crate::routes::AppRoute;
@@ -40,14 +41,14 @@ pub fn InboxPage() -> impl IntoView {
     });
     // The query a list was fetched for travels with it, so the page can
     // tell when the list shown is not (yet) the one the address asks for.
-    let cases = LocalResource::new(move || {
+    let cases = Fetched::new(move || {
         let wanted = requested.get();
         async move {
             let result = match wanted.clone() {
                 Some(query) => api::cases(query).await,
                 None => Err(ApiError::NotFound),
             };
-            (wanted, result)
+            Ok((wanted, result))
         }
     });
 
@@ -174,9 +175,7 @@ pub fn InboxPage() -> impl IntoView {
                     </label>
                 })}
             </fieldset>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    let (shown, result) = cases.await;
+            {cases.view(move |(shown, result)| {
                     // While the next list loads the previous one stays, dimmed
                     // and marked busy, so nobody acts on rows of the wrong inbox.
                     let stale = Memo::new(move |_| requested.get() != shown);
@@ -218,8 +217,7 @@ pub fn InboxPage() -> impl IntoView {
                         (Err(error), _) => view! { <ErrorView error=error on_retry=move |_| cases.refetch()/> }.into_any(),
                         (Ok(_), None) => view! { <Loading/> }.into_any(),
                     }
-                })}
-            </Transition>
+            })}
         </div>
     }
 }

@@ -74,9 +74,49 @@ pub fn fill(text: &str, values: &Values<'_>) -> String {
     out
 }
 
+/// The `::words` being typed just before byte `caret` of `text`: where the
+/// `::` starts and the words after it. Only at the start of the text or
+/// after whitespace, and only on the current line, so "10::30" or a pasted
+/// path never opens the quick-text list.
+pub fn shortcut(text: &str, caret: usize) -> Option<(usize, &str)> {
+    let before = text.get(..caret)?;
+    let start = before.rfind("::")?;
+    let words = &before[start + 2..];
+    let at_word_start = before[..start]
+        .chars()
+        .last()
+        .is_none_or(char::is_whitespace);
+    (at_word_start && !words.contains('\n') && words.len() <= 40).then_some((start, words))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shortcut_is_found_only_where_it_is_being_typed() {
+        let cases: &[(&str, Option<(usize, &str)>)] = &[
+            ("::", Some((0, ""))),
+            ("::photo", Some((0, "photo"))),
+            ("Hi! ::ret god", Some((4, "ret god"))),
+            ("line one\n::foto", Some((9, "foto"))),
+            ("at 10::30", None),
+            ("::photo\nnext line", None),
+            ("no shortcut here", None),
+            (
+                "::this query is far too long to be a quick text search",
+                None,
+            ),
+            ("Hej åäö ::å", Some((11, "å"))),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(shortcut(text, text.len()), *expected, "{text:?}");
+        }
+        // Only up to the caret: "::photo|, rest".
+        assert_eq!(shortcut("::photo, rest", 7), Some((0, "photo")));
+        // A caret inside a character is no caret.
+        assert_eq!(shortcut("å", 1), None);
+    }
 
     fn values() -> Values<'static> {
         Values {

@@ -180,3 +180,86 @@ test("two agents on one case: the second gets a conflict and keeps their text", 
   await expect(casePage.posts.filter({ hasText: "Sanne's answer" })).toHaveCount(1);
   await expect(page.getByRole("alert")).toHaveCount(0);
 });
+
+test("a quick text is found with ::, filled in for the case, and sent", async ({ page }) => {
+  await signIn(page, users.worker.email);
+  const id = await openFirst(page, "open", "messages");
+  const casePage = new CasePage(page);
+  const customer = (await page.locator(".case-head").textContent()) ?? "";
+  const field = casePage.composer("Message to the customer");
+  await expect(page.getByText("Type :: to insert a quick text.")).toBeVisible();
+
+  // Typing `::` and a word lists the matching texts, as they will be sent.
+  await field.click();
+  await field.pressSequentially("::photo");
+  const list = page.getByRole("listbox", { name: "Quick texts" });
+  await expect(list.getByRole("option")).toHaveCount(1);
+  await expect(list.getByRole("option")).toContainText("Ask for a photo");
+  await expect(list.getByRole("option")).toContainText(/Hi .+, thanks for contacting us about order \S+\./);
+  await expect(list.getByRole("option")).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("status").filter({ hasText: "Matching quick texts: 1." })).toBeVisible();
+  await expectAccessible(page);
+
+  // Enter inserts it in place of `::photo`, placeholders filled for this case.
+  await page.keyboard.press("Enter");
+  await expect(list).toHaveCount(0);
+  const text = await field.inputValue();
+  expect(text).toMatch(/^Hi .+, thanks for contacting us about order \S+\. Could you send a photo/);
+  expect(text).toContain(`Kind regards, ${users.worker.name}, Tulp & Co`);
+  expect(text).not.toContain("{");
+  expect(text).not.toContain("::");
+
+  // The button offers every text; the arrow keys choose.
+  await page.keyboard.press("End");
+  await page.getByRole("button", { name: "Quick texts" }).click();
+  await expect(list.getByRole("option")).toHaveCount(4);
+  await page.keyboard.press("ArrowDown");
+  await expect(list.getByRole("option").nth(1)).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("Escape");
+  await expect(list).toHaveCount(0);
+
+  // Sent as written, and the case is parked on the customer.
+  await field.fill(text);
+  await page.keyboard.press("Control+Enter");
+  await expect(casePage.posts.filter({ hasText: "Could you send a photo" })).toHaveCount(1);
+  await expect(casePage.status).toHaveText("Awaiting customer");
+  expect(customer).toContain(id);
+});
+
+// A red 2×2 PNG: real PNG bytes, since the server checks content.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+test("a photo is attached to a note, refused when it is not one, and viewed full size", async ({ page }) => {
+  await signIn(page, users.worker.email);
+  const id = await openFirst(page, "open", "notes");
+  const casePage = new CasePage(page);
+  const files = page.getByLabel("Attach files");
+
+  // Checked by content, not by name: text named .png is refused, field-level.
+  await files.setInputFiles({ name: "fake.png", mimeType: "image/png", buffer: Buffer.from("not a picture") });
+  await expect(page.getByRole("alert")).toHaveText("Only JPEG, PNG, WebP and PDF files can be attached.");
+
+  await files.setInputFiles({ name: "shelf.png", mimeType: "image/png", buffer: PNG });
+  const pending = page.locator(".pending-files li");
+  await expect(pending).toHaveCount(1);
+  await expect(pending).toContainText("shelf.png");
+  await expectAccessible(page);
+
+  await casePage.composer("Internal note").fill(`Photo of the shelf for ${id}.`);
+  await page.getByRole("button", { name: "Add note" }).click();
+  const note = casePage.posts.filter({ hasText: "Photo of the shelf" });
+  await expect(note).toHaveCount(1);
+  await expect(pending).toHaveCount(0);
+
+  // The thumbnail opens the picture full size; Escape closes it.
+  await note.getByRole("button", { name: "View shelf.png full size" }).click();
+  const viewer = page.getByRole("dialog");
+  await expect(viewer).toBeVisible();
+  await expect(viewer.getByRole("img", { name: "shelf.png" })).toBeVisible();
+  await expectAccessible(page);
+  await page.keyboard.press("Escape");
+  await expect(viewer).toBeHidden();
+});
