@@ -481,3 +481,52 @@ async fn files_are_served_safely_and_only_to_those_who_may_see_them() {
         .await
         .problem(StatusCode::NOT_FOUND, "not-found");
 }
+
+#[tokio::test]
+async fn search_is_indexed_case_insensitive_and_takes_any_text() {
+    let app = TestApp::seeded().await;
+    // Support sees the marketplace's "all" inbox.
+    let session = app.sign_in(SUPPORT_SE).await;
+    let ids = |page: &serde_json::Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let lisas: Vec<String> = {
+        let all = list(&app, &session, "inbox=all&per_page=1000").await;
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["customer_name"] == "Lisa Andersson")
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(!lisas.is_empty());
+    // Any part of a word, in any case, through the full-text index.
+    for q in ["LISA+ANDERSSON", "isa+ander", "lisa%40kund"] {
+        let found = ids(&list(&app, &session, &format!("inbox=all&per_page=1000&q={q}")).await);
+        assert_eq!(found.len(), lisas.len(), "{q}: {found:?}");
+        assert!(lisas.iter().all(|id| found.contains(id)), "{q}");
+    }
+    // Two characters are still searched (without the index).
+    let short = list(&app, &session, "inbox=all&per_page=1000&q=li").await;
+    assert!(short["total"].as_i64().unwrap() >= lisas.len() as i64);
+    // Quotes and FTS syntax are text, never an error.
+    for q in ["%22lisa", "lisa%22+OR+%22a", "NEAR(a+b)", "a*b"] {
+        let reply = app
+            .get(&format!("/api/v1/cases?inbox=all&q={q}"), Some(&session))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{q}");
+    }
+    // The index holds every case, and only this marketplace's come back.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM case_search").await,
+        app.count("SELECT COUNT(*) FROM cases").await
+    );
+    let other = list(&app, &session, "inbox=all&per_page=1000&q=tulpco").await;
+    assert_eq!(other["total"], 0);
+}

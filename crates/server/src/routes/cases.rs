@@ -127,6 +127,11 @@ const SUMMARY_FROM: &str = " FROM cases c
         LEFT JOIN users h ON h.id = c.held_by
         WHERE ";
 
+/// `q` as one FTS5 phrase: matched as typed, quotes included.
+fn fts_phrase(q: &str) -> String {
+    format!("\"{}\"", q.replace('"', "\"\""))
+}
+
 /// Escapes `%`, `_` and `\` so a search for "50%" finds "50%".
 fn like_pattern(q: &str) -> String {
     let escaped = q
@@ -172,7 +177,18 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, user: &CurrentUser, filters: 
         qb.push(" AND c.due_at <= ").push_bind(before);
     }
     let q = filters.q;
-    if !q.is_empty() {
+    if q.chars().count() >= 3 {
+        // Indexed: the trigram full-text table (migration 0006).
+        qb.push(" AND (c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ")
+            .push_bind(fts_phrase(q))
+            .push(")");
+        if let Ok(id) = q.parse::<CaseId>() {
+            qb.push(" OR c.id = ").push_bind(id.0);
+        }
+        qb.push(")");
+    } else if !q.is_empty() {
+        // Too short for a trigram: a scan, but only ever of one or two
+        // characters.
         let pattern = like_pattern(q);
         qb.push(" AND (cu.name LIKE ")
             .push_bind(pattern.clone())
@@ -194,9 +210,6 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, user: &CurrentUser, filters: 
         .push(" ESCAPE '\\' OR ol.sku LIKE ")
         .push_bind(pattern)
         .push(" ESCAPE '\\'))");
-        if let Ok(id) = q.parse::<CaseId>() {
-            qb.push(" OR c.id = ").push_bind(id.0);
-        }
         qb.push(")");
     }
 }
