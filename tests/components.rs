@@ -283,3 +283,42 @@ async fn deadline_chips_say_what_happens_and_when_in_the_readers_language() {
         assert!(text.contains(words), "{minutes} min: {text}");
     }
 }
+
+#[wasm_bindgen_test]
+fn an_inbox_address_holds_only_what_differs_from_the_default() {
+    use claimdesk::api::CaseQuery;
+    use claimdesk::routes::AppRoute;
+    use claimdesk_shared::{CaseSort, Inbox};
+    let plain = CaseQuery::new(Inbox::Open);
+    assert_eq!(plain.to_query_string(), "");
+    assert_eq!(AppRoute::Inbox(plain.clone()).href(), "/inbox/open");
+    let from_empty = CaseQuery::from_params(Inbox::Open, |_| None);
+    assert_eq!(from_empty, plain);
+    let full = CaseQuery {
+        q: " Anna & co ".to_owned(),
+        page: 2,
+        sort: Some(CaseSort::Value),
+        breaching_soon: true,
+        ..plain
+    };
+    let href = AppRoute::Inbox(full.clone()).href();
+    assert_eq!(
+        href,
+        "/inbox/open?breaching_soon=true&sort=value&q=Anna%20%26%20co&page=2"
+    );
+    // Read back from its own address, the query is the same.
+    let params: Vec<(String, String)> = href
+        .split_once('?')
+        .unwrap()
+        .1
+        .split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            (k.to_owned(), js_sys::decode_uri_component(v).unwrap().into())
+        })
+        .collect();
+    let back = CaseQuery::from_params(Inbox::Open, |name| {
+        params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    });
+    assert_eq!(back, CaseQuery { q: "Anna & co".to_owned(), ..full });
+}

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use claimdesk_server::{app, db, seed, sla, sweeps, AppState, Config};
+use claimdesk_server::{app, db, mail, seed, sla, sweeps, AppState, Config};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -11,6 +11,16 @@ use tracing_subscriber::EnvFilter;
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Cli {
+    /// Deliver the outbox through this SMTP relay: smtp://[user:password@]host[:port].
+    #[arg(long, env = "SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of outbox emails.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "claimdesk <no-reply@claimdesk.example>"
+    )]
+    mail_from: String,
     /// Address to listen on; port 0 picks a free port (printed at start).
     #[arg(long, env = "ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
@@ -70,6 +80,11 @@ async fn main() -> anyhow::Result<()> {
         tracing::info!(cases = filled, "stored the response clock of open cases");
     }
     tokio::spawn(sweeps::run_forever(state.clone()));
+    // Without an SMTP URL the outbox table is the record of what would be sent.
+    if let Some(url) = &cli.smtp_url {
+        let mailer = mail::Mailer::new(url, &cli.mail_from)?;
+        tokio::spawn(mail::run_forever(state.clone(), mailer));
+    }
     let listener = tokio::net::TcpListener::bind(cli.addr).await?;
     let addr = listener.local_addr()?;
     // Test harnesses read this line to learn the port when started with port 0.

@@ -530,3 +530,53 @@ async fn search_is_indexed_case_insensitive_and_takes_any_text() {
     let other = list(&app, &session, "inbox=all&per_page=1000&q=tulpco").await;
     assert_eq!(other["total"], 0);
 }
+
+#[tokio::test]
+async fn reads_carry_an_etag_and_unchanged_ones_come_back_as_304() {
+    let app = TestApp::seeded().await;
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let (id, version) = app.lisas_open_case(&anna).await;
+    let path = format!("/api/v1/cases/{id}");
+    let first = app.get(&path, Some(&anna)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let etag = first.headers[header::ETAG].to_str().unwrap().to_owned();
+    assert!(etag.starts_with("W/\""), "{etag}");
+    assert_eq!(first.headers[header::CACHE_CONTROL], "private, no-cache");
+
+    let conditional = |tag: String| {
+        let (path, anna) = (path.clone(), anna.clone());
+        let app = &app;
+        async move {
+            app.send(
+                Request::get(&path)
+                    .header(header::COOKIE, anna)
+                    .header(header::IF_NONE_MATCH, tag)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let unchanged = conditional(etag.clone()).await;
+    assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
+    assert!(unchanged.body.is_empty());
+
+    // A change makes a new tag, and the full answer again.
+    app.write_once(
+        "POST",
+        &format!("{path}/messages"),
+        &anna,
+        "e1",
+        &serde_json::json!({ "version": version, "body": "Hello" }),
+    )
+    .await;
+    let changed = conditional(etag.clone()).await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_ne!(changed.headers[header::ETAG].to_str().unwrap(), etag);
+
+    // Problems are never cached: another merchant's case has no tag.
+    let sara = app.sign_in(MERCHANT_LUMO).await;
+    let refused = app.get(&path, Some(&sara)).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert!(refused.headers.get(header::ETAG).is_none());
+}

@@ -81,4 +81,5 @@ pub fn api(test_clock: bool) -> Router<AppState> {
             AppError::Malformed("this method is not allowed on this resource".to_owned())
         })
         .layer(axum::middleware::from_fn(crate::auth::csrf_guard))
+        .layer(axum::middleware::from_fn(crate::etag::conditional_get))
 }
