@@ -562,14 +562,7 @@ async fn reads_carry_an_etag_and_unchanged_ones_come_back_as_304() {
     assert!(unchanged.body.is_empty());
 
     // A change makes a new tag, and the full answer again.
-    app.write_once(
-        "POST",
-        &format!("{path}/messages"),
-        &anna,
-        "e1",
-        &serde_json::json!({ "version": version, "body": "Hello" }),
-    )
-    .await;
+    app.post_message(&anna, &id, version, "e1", "Hello").await;
     let changed = conditional(etag.clone()).await;
     assert_eq!(changed.status, StatusCode::OK);
     assert_ne!(changed.headers[header::ETAG].to_str().unwrap(), etag);

@@ -31,22 +31,9 @@ async fn a_reply_parks_the_case_and_the_customers_answer_brings_it_back() {
     let (id, version) = app.lisas_open_case(&anna).await;
     let n = id_number(&id);
 
-    let reply = app
-        .write_once(
-            "POST",
-            &format!("/api/v1/cases/{id}/messages"),
-            &anna,
-            "k1",
-            &json!({ "version": version, "body": "Could you send a photo?" }),
-        )
+    let case = app
+        .post_message(&anna, &id, version, "k1", "Could you send a photo?")
         .await;
-    assert_eq!(
-        reply.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
-    let case = reply.json();
     assert_eq!(case["summary"]["status"], "awaiting_customer");
     assert_eq!(case["version"], version + 1);
     assert!(

@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 
 use claimdesk_server::mail::{deliver, Mailer};
 use common::*;
-use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -69,16 +68,8 @@ async fn the_outbox_is_delivered_once_and_kept_when_the_relay_is_down() {
     // A reply queues an email to the customer.
     let anna = app.sign_in(MERCHANT_NORDIC).await;
     let (id, version) = app.lisas_open_case(&anna).await;
-    let reply = app
-        .write_once(
-            "POST",
-            &format!("/api/v1/cases/{id}/messages"),
-            &anna,
-            "m1",
-            &json!({ "version": version, "body": "Could you send a photo?" }),
-        )
+    app.post_message(&anna, &id, version, "m1", "Could you send a photo?")
         .await;
-    assert!(reply.status.is_success());
     let queued = app
         .count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
         .await;

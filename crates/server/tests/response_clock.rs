@@ -191,21 +191,8 @@ async fn every_settled_response_is_recorded_as_met_or_missed() {
     assert_eq!(app.count("SELECT COUNT(*) FROM sla_responses").await, 0);
 
     // Anna answers in time: met, and nothing is due any more.
-    let reply = app
-        .write_once(
-            "POST",
-            &format!("/api/v1/cases/{id}/messages"),
-            &anna,
-            "answer",
-            &json!({ "version": version, "body": "Could you send a photo?" }),
-        )
+    app.post_message(&anna, &id, version, "answer", "Could you send a photo?")
         .await;
-    assert_eq!(
-        reply.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
     let n: i64 = id.trim_start_matches("C-").parse().unwrap();
     assert_eq!(
         app.count(&format!("SELECT COUNT(*) FROM sla_responses WHERE case_id = {n} AND met = 1 AND response = 'first' AND settled_at <= due_at")).await,
@@ -218,14 +205,8 @@ async fn every_settled_response_is_recorded_as_met_or_missed() {
 
     // Lisa replies: a follow-up clock of 72 business hours starts.
     let lisa = app.sign_in(CUSTOMER_LISA).await;
-    app.write_once(
-        "POST",
-        &format!("/api/v1/cases/{id}/messages"),
-        &lisa,
-        "reply",
-        &json!({ "version": version + 1, "body": "Here it is." }),
-    )
-    .await;
+    app.post_message(&lisa, &id, version + 1, "reply", "Here it is.")
+        .await;
     assert_eq!(
         app.count(&format!("SELECT COUNT(*) FROM cases WHERE id = {n} AND clock_response = 'follow_up' AND due_at IS NOT NULL")).await,
         1

@@ -144,6 +144,34 @@ impl TestApp {
             .await
     }
 
+    /// Posts a message on case `id` as `session` (who saw `version`) and
+    /// asserts it went through; returns the case as it is afterwards.
+    pub async fn post_message(
+        &self,
+        session: &str,
+        id: &str,
+        version: i64,
+        key: &str,
+        body: &str,
+    ) -> Value {
+        let reply = self
+            .write_once(
+                "POST",
+                &format!("/api/v1/cases/{id}/messages"),
+                session,
+                key,
+                &serde_json::json!({ "version": version, "body": body }),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        reply.json()
+    }
+
     /// The ids of an inbox's cases, as `session` sees them.
     pub async fn case_ids(&self, session: &str, inbox: &str) -> Vec<String> {
         let reply = self
