@@ -314,11 +314,23 @@ fn an_inbox_address_holds_only_what_differs_from_the_default() {
         .split('&')
         .map(|pair| {
             let (k, v) = pair.split_once('=').unwrap();
-            (k.to_owned(), js_sys::decode_uri_component(v).unwrap().into())
+            (
+                k.to_owned(),
+                js_sys::decode_uri_component(v).unwrap().into(),
+            )
         })
         .collect();
     let back = CaseQuery::from_params(Inbox::Open, |name| {
-        params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
     });
-    assert_eq!(back, CaseQuery { q: "Anna & co".to_owned(), ..full });
+    assert_eq!(
+        back,
+        CaseQuery {
+            q: "Anna & co".to_owned(),
+            ..full
+        }
+    );
 }

@@ -35,9 +35,10 @@ pub async fn conditional_get(request: Request, next: Next) -> Response {
     let Ok(etag) = HeaderValue::from_str(&tag) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    parts
-        .headers
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    parts.headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
     parts.headers.insert(header::ETAG, etag.clone());
     let matches = if_none_match.is_some_and(|wanted| {
         wanted
