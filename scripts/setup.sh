@@ -2,11 +2,16 @@
 # Installs whatever claimdesk needs and is missing, and nothing twice.
 #   scripts/setup.sh build   the SPA toolchain (wasm target, Trunk, wasm-bindgen, wasm-opt)
 #   scripts/setup.sh test    the above, plus Chromium, ChromeDriver and the e2e packages
+#   scripts/setup.sh bench   the build toolchain, plus Chromium and the benchmark's packages
 # The recipe (and why each piece is fetched the way it is) is in
 # ARCHITECTURE.md, "Toolchain". Tools land in ~/.cargo/bin and ./.tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-build}"
+case "$mode" in
+  build | test | bench) ;;
+  *) echo "usage: scripts/setup.sh [build|test|bench]" >&2; exit 2 ;;
+esac
 root="$PWD"
 export PATH="$root/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
@@ -43,7 +48,7 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
   npm install --silent --no-audit --no-fund --prefix "$root/.tools" "binaryen@$BINARYEN_VERSION"
 fi
 
-[ "$mode" = test ] || exit 0
+if [ "$mode" = build ]; then exit 0; fi
 
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
@@ -56,10 +61,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   fi
 fi
 
-# The e2e suite's packages, reinstalled only when the lock file changes.
-stamp=tests/e2e/node_modules/.lock-stamp
-if [ ! -f "$stamp" ] || ! cmp -s tests/e2e/package-lock.json "$stamp"; then
-  say "installing the end-to-end test packages"
-  (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
-  cp tests/e2e/package-lock.json "$stamp"
+# The packages of the e2e suite or of the benchmark, reinstalled only when
+# their lock file changes.
+dir=$([ "$mode" = bench ] && echo bench || echo tests/e2e)
+stamp=$dir/node_modules/.lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+  say "installing the npm packages of $dir"
+  (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
+  cp "$dir/package-lock.json" "$stamp"
 fi

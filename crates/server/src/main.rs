@@ -49,6 +49,11 @@ struct Cli {
     /// this RFC 3339 instant, so a test sees the same weekday every run.
     #[arg(long, requires = "test_clock")]
     test_clock_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Benchmarking aid (`make bench`): after the demo seed, add N open
+    /// cases for Nordic Home AB, reported within the last hours. Only into
+    /// a database that has the demo seed and no bench cases yet.
+    #[arg(long, value_name = "N")]
+    bench_cases: Option<usize>,
 }
 
 #[tokio::main]
@@ -73,6 +78,17 @@ async fn main() -> anyhow::Result<()> {
     }
     if cli.seed_demo && seed::seed_if_empty(&state.db, state.now()).await? {
         tracing::info!("seeded the demo data");
+    }
+    if let Some(count) = cli.bench_cases {
+        let started = std::time::Instant::now();
+        seed::bulk::add_open_cases(
+            &state.db,
+            state.now(),
+            seed::bulk::BENCH_MERCHANT_DOMAIN,
+            count,
+        )
+        .await?;
+        tracing::info!(cases = count, elapsed = ?started.elapsed(), "added bench cases");
     }
     // A database from before the clock was stored gets it now.
     let filled = sla::clock::refresh_unset(&state, state.now()).await?;

@@ -6,6 +6,7 @@
 //! "Deterministic" means: the same `now` gives the same database (ids, texts,
 //! pictures, and times relative to `now`).
 
+pub mod bulk;
 mod catalog;
 mod images;
 

@@ -1,0 +1,98 @@
+// Timing the SPA in headless Chromium. Every time is taken in the page with
+// performance.now(), so the protocol round trips of the driver do not count.
+import { chromium } from "@playwright/test";
+
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+/** Debian's Chromium with the flags of tests/e2e/playwright.config.ts. */
+export function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+}
+
+/** A fresh context (empty cache) that carries the API's session cookie,
+ * with `window.__benchShows` (see `shows`) in every page. */
+export async function signedInContext(browser, url, cookie) {
+  const context = await browser.newContext({ locale: "en-GB" });
+  await context.addCookies([
+    { name: cookie.name, value: cookie.value, url, httpOnly: true, sameSite: "Strict" },
+  ]);
+  await context.addInitScript(`window.__benchShows = ${shows}`);
+  return context;
+}
+
+export const ROW = "table.case-table tbody tr";
+
+/** Init script: records in `window.__firstRowAt` when the first inbox row
+ * enters the DOM and, given `rows`, in `window.__rowsPaintedAt` when that
+ * many rows are in and painted (after two animation frames), with when the
+ * list's API response had arrived (`window.__listResponseEnd`). */
+export function observeRows({ row, rows }) {
+  const observer = new MutationObserver(() => {
+    const count = document.querySelectorAll(row).length;
+    if (count > 0) window.__firstRowAt ??= performance.now();
+    if (rows === undefined ? count > 0 : count >= rows) {
+      observer.disconnect();
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          const list = performance.getEntriesByType("resource").find((e) => e.name.includes("/api/v1/cases?"));
+          window.__listResponseEnd = list?.responseEnd;
+          window.__rowsPaintedAt = performance.now();
+        }),
+      );
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+/** What a finished interaction shows: the element `selector` whose text
+ * holds `text` as a whole word (a case id). */
+export const listShows = (id) => ({
+  selector: `.inbox-results[aria-busy="false"] ${ROW}:first-child th a`,
+  text: id,
+});
+export const caseShows = (id) => ({ selector: ".case-head h1", text: id });
+
+function shows({ selector, text }) {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const element = document.querySelector(selector);
+  return !!element && new RegExp(`(^|\\W)${escaped}(\\W|$)`).test(element.textContent);
+}
+
+/** Waits (untimed) until the page shows `target`. */
+export async function waitShown(page, target) {
+  await page.waitForFunction((target) => window.__benchShows(target), target, { timeout: 60_000 });
+}
+
+/** Runs `act` (a real click or input through the driver) and returns the
+ * milliseconds from the page receiving that input to `target` painted. */
+export async function timeInput(page, target, act) {
+  await page.evaluate((target) => {
+    window.__painted = new Promise((resolve) => {
+      let inputAt;
+      const onInput = () => (inputAt ??= performance.now());
+      addEventListener("click", onInput, true);
+      addEventListener("input", onInput, true);
+      const observer = new MutationObserver(() => {
+        if (inputAt === undefined || !window.__benchShows(target)) return;
+        observer.disconnect();
+        removeEventListener("click", onInput, true);
+        removeEventListener("input", onInput, true);
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - inputAt)));
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+  }, target);
+  await act();
+  return page.evaluate(() => window.__painted);
+}

@@ -1,0 +1,410 @@
+// make bench: measures the budgets of the performance issue in one run,
+// prints the results and writes them into BENCHMARKS.md (between its
+// bench:start and bench:end markers).
+//
+// It builds nothing and writes nothing into dist/: `make bench` builds the
+// SPA and the release server first. Each server gets a fresh temporary
+// database; every server is stopped by its process id at the end, also when
+// a step fails.
+import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
+import { extname, join, resolve } from "node:path";
+import autocannon from "autocannon";
+
+import { caseShows, launch, listShows, observeRows, ROW, signedInContext, timeInput, waitShown } from "./browser.mjs";
+import { cleanUp, databaseDir, getJson, MERCHANT, signIn, startServer } from "./server.mjs";
+import * as report from "./report.mjs";
+import { KB, MB, median, percentile, ms, kb, mb, count } from "./report.mjs";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const BINARY = join(ROOT, "target/release/claimdesk-server");
+// BENCH_DIST: another build of the SPA, e.g. a copy of dist/ taken while
+// dist/ itself is being rebuilt.
+const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, "dist"));
+
+// The budgets of the performance issue.
+const BUDGET = {
+  downloadBytes: 250 * KB,
+  coldStartMs: 250,
+  interactionMs: 50,
+  renderRatio: 1.3,
+  listPerSecond: 5000,
+  p99Ms: 20,
+  searchP95Ms: 10,
+  memoryBytes: 100 * MB,
+};
+
+// Sizes and run counts, modest so the whole of `make bench` takes minutes
+// on two cores.
+const CASES = 10_000;
+const BIG_CASES = 100_000;
+const COLD_RUNS = 10;
+const INTERACTION_RUNS = 20;
+const RENDER_ROWS = 1000;
+const RENDER_RUNS = 10;
+const CONNECTIONS = 64;
+const LOAD_SECONDS = 10;
+const BIG_LOAD_SECONDS = 5;
+const SEARCH_SAMPLES = 100;
+// Cases whose version is read for the message load: more than the server
+// writes in LOAD_SECONDS here; the load ends early should it run out.
+const POST_CASES = 6000;
+// A demo customer's first name: several hundred of the bench cases.
+const SEARCH = "Hugo";
+
+const say = (text) => console.error(`\x1b[1m==> ${text}\x1b[0m`);
+
+async function main() {
+  for (const path of [BINARY, join(DIST, "index.html")]) {
+    if (!existsSync(path)) throw new Error(`${path} is missing: run \`make bench\` (it builds the SPA and the server)`);
+  }
+  const browser = await launch();
+  try {
+    const host = report.machine(browser.version());
+    const loadBefore = host.load();
+    const download = spaDownload();
+
+    say("cold start on the demo data");
+    const demo = await startServer(BINARY, { dir: databaseDir("demo"), staticDir: DIST });
+    const coldStart = await measureColdStart(browser, demo.url, await signIn(demo.url, MERCHANT));
+    await demo.stop();
+
+    say(`seeding ${count(CASES)} open cases`);
+    const server = await startServer(BINARY, { dir: databaseDir("10k"), staticDir: DIST, args: ["--bench-cases", String(CASES)] });
+    const cookie = await signIn(server.url, MERCHANT);
+    const open = await getJson(server.url, cookie, "/api/v1/cases?inbox=open&per_page=1");
+    const searched = await getJson(server.url, cookie, `/api/v1/cases?inbox=open&per_page=1&q=${SEARCH}`);
+    const parked = await getJson(server.url, cookie, "/api/v1/cases?inbox=parked&per_page=1");
+    if (open.total < CASES || searched.total === 0 || parked.total === 0) {
+      throw new Error(`unexpected data: ${open.total} open, ${searched.total} found by "${SEARCH}", ${parked.total} parked`);
+    }
+    const first = { open: open.items[0].id, search: searched.items[0].id, parked: parked.items[0].id };
+
+    say("interactions in the SPA");
+    const interactions = await measureInteractions(browser, server.url, cookie, first);
+    say(`${count(RENDER_ROWS)} rows: SPA and plain JavaScript`);
+    const render = await measureRender(browser, server.url, cookie);
+
+    say("API under load");
+    const api = {
+      list: await load(server.url, cookie, { path: "/api/v1/cases?inbox=open" }),
+      search: await load(server.url, cookie, { path: `/api/v1/cases?inbox=open&q=${SEARCH}` }),
+      detail: await load(server.url, cookie, rotating(await openIds(server.url, cookie, CASES))),
+    };
+    const searchAlone = await timeSequential(server.url, cookie, `/api/v1/cases?inbox=open&q=${SEARCH}`, SEARCH_SAMPLES);
+    // Last: it changes the cases it writes to.
+    api.message = await load(server.url, cookie, messages(await versions(server.url, cookie)), { maxRequests: POST_CASES });
+    await server.stop();
+
+    say(`seeding ${count(BIG_CASES)} open cases`);
+    const big = await measureBig();
+
+    const markdown = toMarkdown({ host, loadBefore, download, coldStart, interactions, render, api, searchAlone, big, first, searched, open });
+    console.log(markdown);
+    report.writeSection(join(ROOT, "BENCHMARKS.md"), markdown);
+    say("wrote BENCHMARKS.md");
+  } finally {
+    await browser.close();
+    await cleanUp();
+  }
+}
+
+/** a. Every asset of the built SPA as the server sends it: raw, and the
+ * .gz and .br files `make spa` wrote next to it (scripts/compress.mjs). */
+function spaDownload() {
+  const compressible = new Set([".wasm", ".js", ".css", ".html", ".svg"]);
+  const rows = readdirSync(DIST)
+    .filter((name) => compressible.has(extname(name)))
+    .map((name) => {
+      const size = (suffix) => {
+        const path = join(DIST, name + suffix);
+        if (!existsSync(path)) throw new Error(`${path} is missing: build the SPA with \`make spa\``);
+        return statSync(path).size;
+      };
+      return { name, raw: size(""), gzip: size(".gz"), brotli: size(".br") };
+    });
+  const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  return { rows, total };
+}
+
+/** b. Navigation to the Open inbox until its first row is in the page,
+ * signed in, with the browser's cache disabled. */
+async function measureColdStart(browser, url, cookie) {
+  const samples = [];
+  // The first run also starts Chromium's processes: not counted.
+  for (let run = 0; run <= COLD_RUNS; run++) {
+    const context = await signedInContext(browser, url, cookie);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    await page.addInitScript(observeRows, { row: ROW });
+    await page.goto(`${url}/inbox/open`);
+    await page.waitForFunction(() => window.__firstRowAt !== undefined, null, { timeout: 60_000 });
+    if (run > 0) samples.push(await page.evaluate(() => window.__firstRowAt));
+    await context.close();
+  }
+  return samples;
+}
+
+/** c. From a click or an input to its result painted, in one page. */
+async function measureInteractions(browser, url, cookie, first) {
+  const context = await signedInContext(browser, url, cookie);
+  const page = await context.newPage();
+  await page.goto(`${url}/inbox/open`);
+  await waitShown(page, listShows(first.open));
+  const samples = { parked: [], open: [], search: [], case: [] };
+  const nav = (inbox) => () => page.click(`nav.sidebar a[href="/inbox/${inbox}"]`);
+  for (let run = 0; run < INTERACTION_RUNS; run++) {
+    samples.parked.push(await timeInput(page, listShows(first.parked), nav("parked")));
+    samples.open.push(await timeInput(page, listShows(first.open), nav("open")));
+  }
+  const search = page.locator("#inbox-search");
+  for (let run = 0; run < INTERACTION_RUNS; run++) {
+    samples.search.push(await timeInput(page, listShows(first.search), () => search.fill(SEARCH)));
+    await search.fill("");
+    await waitShown(page, listShows(first.open));
+  }
+  for (let run = 0; run < INTERACTION_RUNS; run++) {
+    // A different case each time: row 1, 2, 3, … of the first page.
+    const link = page.locator(`${ROW}:nth-child(${run + 1}) th a`);
+    const id = (await link.textContent()).trim();
+    samples.case.push(await timeInput(page, caseShows(id), () => link.click()));
+    await page.goBack();
+    await waitShown(page, listShows(first.open));
+  }
+  await context.close();
+  return samples;
+}
+
+/** d. Navigation start to RENDER_ROWS inbox rows painted: the SPA, and a
+ * plain-JavaScript page rendering the same rows from the same API response
+ * (plain-inbox.html, served on the same origin), alternately. Both load from
+ * a warm HTTP cache: an uncounted first load of each fills it. */
+async function measureRender(browser, url, cookie) {
+  const stylesheet = readdirSync(DIST).find((name) => extname(name) === ".css");
+  const labels = readFileSync(join(ROOT, "locales/en.json"), "utf8");
+  const plain = readFileSync(join(import.meta.dirname, "plain-inbox.html"), "utf8")
+    .replace("__CSS__", `/${stylesheet}`)
+    .replace("__LABELS__", () => labels);
+  const context = await signedInContext(browser, url, cookie);
+  await context.route(`${url}/__bench/plain-inbox`, (route) => route.fulfill({ contentType: "text/html", body: plain }));
+  await context.addInitScript(observeRows, { row: ROW, rows: RENDER_ROWS });
+  const pages = { spa: `${url}/inbox/open?per_page=${RENDER_ROWS}`, plain: `${url}/__bench/plain-inbox` };
+  // Per page: navigation start to painted, and the part of it after the
+  // list's response arrived (the rendering, without the server's time).
+  const samples = { spa: [], plain: [], spaAfterResponse: [], plainAfterResponse: [] };
+  for (let run = 0; run <= RENDER_RUNS; run++) {
+    for (const [name, address] of Object.entries(pages)) {
+      const page = await context.newPage();
+      await page.goto(address);
+      await page.waitForFunction(() => window.__rowsPaintedAt !== undefined, null, { timeout: 60_000 });
+      const [painted, responseEnd] = await page.evaluate(() => [window.__rowsPaintedAt, window.__listResponseEnd]);
+      if (responseEnd === undefined) throw new Error(`${address} painted its rows without a list request`);
+      if (run > 0) {
+        samples[name].push(painted);
+        samples[`${name}AfterResponse`].push(painted - responseEnd);
+      }
+      await page.close();
+    }
+  }
+  await context.close();
+  return samples;
+}
+
+/** e. CONNECTIONS connections against one request for LOAD_SECONDS (or
+ * until `maxRequests`); fails on any error response, as a benchmark of
+ * errors measures nothing. */
+async function load(url, cookie, request, { seconds = LOAD_SECONDS, maxRequests } = {}) {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    maxOverallRequests: maxRequests,
+    timeout: 60,
+    headers: { cookie: cookie.header },
+    requests: [request],
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`load on ${request.path ?? request.name}: ${result.non2xx} error responses, ${result.errors} errors (${result.timeouts} timeouts)`);
+  }
+  return { perSecond: result["2xx"] / result.duration, p50: result.latency.p50, p99: result.latency.p99, requests: result["2xx"], seconds: result.duration };
+}
+
+/** The ids of the first `limit` cases of the Open inbox. */
+async function openIds(url, cookie, limit) {
+  const ids = [];
+  for (let page = 1; ids.length < limit; page++) {
+    const { items } = await getJson(url, cookie, `/api/v1/cases?inbox=open&per_page=1000&page=${page}`);
+    if (items.length === 0) break;
+    ids.push(...items.map((item) => item.id));
+  }
+  return ids.slice(0, limit);
+}
+
+/** Case detail requests, each for the next of `ids`. */
+function rotating(ids) {
+  let next = 0;
+  return { name: "case detail", setupRequest: (req) => ({ ...req, path: `/api/v1/cases/${ids[next++ % ids.length]}` }) };
+}
+
+/** POST_CASES open cases with the version a writer must send. */
+async function versions(url, cookie) {
+  const ids = await openIds(url, cookie, POST_CASES);
+  const cases = [];
+  // A few requests at a time: quicker than one by one, gentle on the server.
+  for (let i = 0; i < ids.length; i += 16) {
+    const details = await Promise.all(ids.slice(i, i + 16).map((id) => getJson(url, cookie, `/api/v1/cases/${id}`)));
+    cases.push(...details.map((d) => ({ id: d.summary.id, version: d.version })));
+  }
+  return cases;
+}
+
+/** Message posts, each on a different case with its version and a new
+ * Idempotency-Key, so none conflicts with another. */
+function messages(cases) {
+  let next = 0;
+  return {
+    name: "message post",
+    setupRequest: (req) => {
+      const { id, version } = cases[next++];
+      return {
+        ...req,
+        method: "POST",
+        path: `/api/v1/cases/${id}/messages`,
+        headers: { ...req.headers, "content-type": "application/json", "x-claimdesk-csrf": "1", "idempotency-key": `bench-${id}-${version}` },
+        body: JSON.stringify({ version, body: "Thanks, we are looking into it." }),
+      };
+    },
+  };
+}
+
+/** The search on its own: one request at a time, the round trip on
+ * loopback (the body read, not parsed). */
+async function timeSequential(url, cookie, path, samples) {
+  const latencies = [];
+  for (let i = 0; i < samples; i++) {
+    const start = performance.now();
+    const res = await fetch(url + path, { headers: { cookie: cookie.header } });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
+    latencies.push(performance.now() - start);
+  }
+  return latencies;
+}
+
+/** f. The server's peak memory with BIG_CASES cases, after the list, search
+ * and detail load. Seeded by one process and measured in a second one, so
+ * the seeding's own peak does not count. */
+async function measureBig() {
+  const dir = databaseDir("100k");
+  const started = performance.now();
+  const seeder = await startServer(BINARY, { dir, staticDir: DIST, args: ["--bench-cases", String(BIG_CASES)] });
+  const seedSeconds = (performance.now() - started) / 1000;
+  await seeder.stop();
+  const server = await startServer(BINARY, { dir, staticDir: DIST });
+  const cookie = await signIn(server.url, MERCHANT);
+  const options = { seconds: BIG_LOAD_SECONDS };
+  const api = {
+    list: await load(server.url, cookie, { path: "/api/v1/cases?inbox=open" }, options),
+    search: await load(server.url, cookie, { path: `/api/v1/cases?inbox=open&q=${SEARCH}` }, options),
+    // One page of ids: paging through all of them takes minutes at this size.
+    detail: await load(server.url, cookie, rotating(await openIds(server.url, cookie, 1000)), options),
+  };
+  const peak = server.peakMemory();
+  await server.stop();
+  return { seedSeconds, api, peak };
+}
+
+/** The generated section of BENCHMARKS.md. */
+function toMarkdown(r) {
+  const { host, download, coldStart, interactions, render, api, searchAlone, big } = r;
+  const p95 = (s) => percentile(s, 95);
+  const spread = (s) => `${ms(median(s))} / ${ms(p95(s))}`;
+  const ratio = median(render.spa) / median(render.plain);
+  const budgets = [
+    ["SPA download, brotli, all assets", kb(download.total.brotli), report.budget("SPA download", download.total.brotli, BUDGET.downloadBytes, { show: kb })],
+    [`Cold start to the first inbox row, median of ${COLD_RUNS}`, ms(median(coldStart)), report.budget("Cold start", median(coldStart), BUDGET.coldStartMs, { show: ms })],
+    ...[
+      ["parked", "Switch to Parked"],
+      ["open", `Switch to Open (${count(r.open.total)} cases)`],
+      ["search", `Search "${SEARCH}" (${count(r.searched.total)} matches)`],
+      ["case", "Open a case from the list"],
+    ].map(([key, label]) => [
+      `${label}, p95 of ${INTERACTION_RUNS}`,
+      ms(p95(interactions[key])),
+      report.budget(label, p95(interactions[key]), BUDGET.interactionMs, { show: ms }),
+    ]),
+    [`${count(RENDER_ROWS)} rows, SPA ÷ plain JavaScript (medians)`, `${ratio.toFixed(2)}×`, report.budget(`${count(RENDER_ROWS)} rows`, ratio, BUDGET.renderRatio, { show: (x) => `${x.toFixed(2)}×` })],
+    ["Inbox list throughput", `${count(api.list.perSecond)} req/s`, report.budget("Inbox list throughput", api.list.perSecond, BUDGET.listPerSecond, { max: false, show: (x) => `${count(x)} req/s` })],
+    ...Object.entries(api).map(([name, a]) => [`p99 under load, ${name}`, ms(a.p99), report.budget(`p99 of ${name}`, a.p99, BUDGET.p99Ms, { show: ms })]),
+    ["Search on its own, p95", ms(p95(searchAlone)), report.budget("Search on its own", p95(searchAlone), BUDGET.searchP95Ms, { show: ms })],
+    [`Server peak memory (VmHWM), ${count(BIG_CASES)} cases, after load`, mb(big.peak), report.budget("Server peak memory", big.peak, BUDGET.memoryBytes, { show: mb })],
+  ];
+  const missed = budgets.map(([, , b]) => b.missedBy).filter(Boolean);
+  const apiRow = (label, a) =>
+    a.requests === 0
+      ? [label, `none finished within ${a.seconds.toFixed(0)} s`, "", "", "0"]
+      : [label, count(a.perSecond), ms(a.p50), ms(a.p99), count(a.requests)];
+  return [
+    `## Latest run (\`make bench\`, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC)`,
+    "",
+    `- Machine: ${host.cores} cores (${host.cpuModel}), ${host.ram} RAM, ${host.os}; load average ${r.loadBefore} at the start, ${host.load()} at the end (the machine is shared with builds).`,
+    `- Code: commit ${host.commit}; Chromium ${host.chromium}, Node ${host.node}; release server, SPA from \`make spa\`.`,
+    `- Data: the demo seed plus ${count(CASES)} open cases for Nordic Home AB (\`--bench-cases\`), signed in as Anna; ${count(BIG_CASES)} for the memory row.`,
+    "",
+    "### Budgets",
+    "",
+    report.table(["budget", "measured", "limit", "verdict"], budgets.map(([name, value, b]) => [name, value, b.budget, b.verdict])),
+    "",
+    "- Live updates with 1,000 event streams: **not measured: no live updates yet** (the product has no event stream).",
+    "",
+    missed.length ? ["Missed:", "", ...missed.map((line) => `- ${line}`)].join("\n") : "Every measured budget is met.",
+    "",
+    "### SPA download",
+    "",
+    report.table(
+      ["asset", "raw", "gzip", "brotli"],
+      [...download.rows, { name: "**total**", ...download.total }].map((a) => [a.name, kb(a.raw), kb(a.gzip), kb(a.brotli)]),
+    ),
+    "",
+    "### In the browser (median / p95, milliseconds from input to painted)",
+    "",
+    report.table(
+      ["measure", "runs", "median / p95", "min", "max"],
+      [
+        ["cold start, navigation to first inbox row, cache disabled", coldStart],
+        ["switch to Parked", interactions.parked],
+        ["switch to Open", interactions.open],
+        [`search "${SEARCH}"`, interactions.search],
+        ["open a case", interactions.case],
+        [`${count(RENDER_ROWS)} rows, SPA (navigation to all painted, warm cache)`, render.spa],
+        [`${count(RENDER_ROWS)} rows, plain JavaScript (same)`, render.plain],
+        [`${count(RENDER_ROWS)} rows, SPA, after the list's response arrived`, render.spaAfterResponse],
+        [`${count(RENDER_ROWS)} rows, plain JavaScript, after the list's response arrived`, render.plainAfterResponse],
+      ].map(([label, s]) => [label, s.length, spread(s), ms(Math.min(...s)), ms(Math.max(...s))]),
+    ),
+    "",
+    `### API on loopback (autocannon, ${CONNECTIONS} connections, ${LOAD_SECONDS} s each; ${BIG_LOAD_SECONDS} s at ${count(BIG_CASES)} cases)`,
+    "",
+    report.table(
+      ["request", "req/s", "p50", "p99", "requests"],
+      [
+        apiRow(`inbox list (Open, 50 rows) at ${count(CASES)}`, api.list),
+        apiRow(`search "${SEARCH}" at ${count(CASES)}`, api.search),
+        apiRow(`case detail, a different case each time, at ${count(CASES)}`, api.detail),
+        apiRow(`message post, a different case each time, at ${count(CASES)}`, api.message),
+        apiRow(`inbox list at ${count(BIG_CASES)}`, big.api.list),
+        apiRow(`search "${SEARCH}" at ${count(BIG_CASES)}`, big.api.search),
+        apiRow(`case detail at ${count(BIG_CASES)}`, big.api.detail),
+      ],
+    ),
+    "",
+    `Search on its own (${SEARCH_SAMPLES} requests one after another): median ${ms(median(searchAlone))}, p95 ${ms(p95(searchAlone))}. ` +
+      `Seeding ${count(BIG_CASES)} cases (server start included): ${big.seedSeconds.toFixed(1)} s.`,
+  ].join("\n");
+}
+
+main().catch((error) => {
+  console.error(`make bench failed: ${error.stack ?? error}`);
+  process.exit(1);
+});
