@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use js_sys::{Array, Intl, Object, Reflect};
-use wasm_bindgen::JsValue;
+use std::cell::RefCell;
+
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::i18n::Locale;
 
@@ -29,6 +31,45 @@ fn options(pairs: &[(&str, JsValue)]) -> Object {
     object
 }
 
+thread_local! {
+    /// `Intl` formatters by what they format. Making one is slow next to
+    /// using it (a 1,000-row inbox made four per row), and a session needs
+    /// only a handful: one per locale, style and currency.
+    static FORMATTERS: RefCell<Vec<(String, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The formatter cached under `key`, made by `make` the first time.
+fn formatter<T: JsCast>(key: String, make: impl FnOnce() -> JsValue) -> T {
+    FORMATTERS.with(|cache| {
+        let found = cache
+            .borrow()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, f)| f.clone());
+        found
+            .unwrap_or_else(|| {
+                let made = make();
+                cache.borrow_mut().push((key, made.clone()));
+                made
+            })
+            .unchecked_into()
+    })
+}
+
+/// The bound `format` function of a date formatter, with or without the
+/// time of day.
+fn date_format(locale: Locale, with_time: bool) -> js_sys::Function {
+    formatter(format!("date {with_time} {}", language_tag(locale)), || {
+        let mut pairs = vec![("dateStyle", JsValue::from("medium"))];
+        if with_time {
+            pairs.push(("timeStyle", "short".into()));
+        }
+        Intl::DateTimeFormat::new(&locales(locale), &options(&pairs))
+            .format()
+            .into()
+    })
+}
+
 fn call_format(format: js_sys::Function, value: &JsValue) -> String {
     format
         .call1(&JsValue::NULL, value)
@@ -39,11 +80,16 @@ fn call_format(format: js_sys::Function, value: &JsValue) -> String {
 
 /// `minor` units of `currency` (e.g. 64900 SEK → "649,00 kr").
 pub fn money(minor: i64, currency: &str, locale: Locale) -> String {
-    let format = Intl::NumberFormat::new(
-        &locales(locale),
-        &options(&[("style", "currency".into()), ("currency", currency.into())]),
-    );
-    call_format(format.format(), &JsValue::from_f64(minor as f64 / 100.0))
+    let format: js_sys::Function =
+        formatter(format!("money {currency} {}", language_tag(locale)), || {
+            Intl::NumberFormat::new(
+                &locales(locale),
+                &options(&[("style", "currency".into()), ("currency", currency.into())]),
+            )
+            .format()
+            .into()
+        });
+    call_format(format, &JsValue::from_f64(minor as f64 / 100.0))
 }
 
 fn js_date(at: DateTime<Utc>) -> js_sys::Date {
@@ -52,23 +98,12 @@ fn js_date(at: DateTime<Utc>) -> js_sys::Date {
 
 /// A calendar date, e.g. "18 Nov 2026".
 pub fn date(at: DateTime<Utc>, locale: Locale) -> String {
-    let format = Intl::DateTimeFormat::new(
-        &locales(locale),
-        &options(&[("dateStyle", "medium".into())]),
-    );
-    call_format(format.format(), &js_date(at).into())
+    call_format(date_format(locale, false), &js_date(at).into())
 }
 
 /// A date and time, e.g. "18 Nov 2026, 10:00".
 pub fn date_time(at: DateTime<Utc>, locale: Locale) -> String {
-    let format = Intl::DateTimeFormat::new(
-        &locales(locale),
-        &options(&[
-            ("dateStyle", "medium".into()),
-            ("timeStyle", "short".into()),
-        ]),
-    );
-    call_format(format.format(), &js_date(at).into())
+    call_format(date_format(locale, true), &js_date(at).into())
 }
 
 /// How long ago `at` was, e.g. "3 hours ago" / "för 3 timmar sedan".
@@ -81,8 +116,11 @@ pub fn age(at: DateTime<Utc>, now_ms: f64, locale: Locale) -> String {
     } else {
         ((minutes / 1440.0).floor(), "day")
     };
-    let format =
-        Intl::RelativeTimeFormat::new(&locales(locale), &options(&[("numeric", "auto".into())]));
+    let format: Intl::RelativeTimeFormat =
+        formatter(format!("age {}", language_tag(locale)), || {
+            Intl::RelativeTimeFormat::new(&locales(locale), &options(&[("numeric", "auto".into())]))
+                .into()
+        });
     format.format(-value, unit).into()
 }
 
@@ -109,11 +147,7 @@ pub fn day(date: chrono::NaiveDate, locale: Locale) -> String {
         date.month0() as i32,
         date.day() as i32,
     );
-    let format = Intl::DateTimeFormat::new(
-        &locales(locale),
-        &options(&[("dateStyle", "medium".into())]),
-    );
-    call_format(format.format(), &at.into())
+    call_format(date_format(locale, false), &at.into())
 }
 
 /// Milliseconds since the epoch, from the browser's clock.
