@@ -1,22 +1,18 @@
 // Timing the SPA in headless Chromium. Every time is taken in the page with
 // performance.now(), so the protocol round trips of the driver do not count.
+import { readFileSync } from "node:fs";
 import { chromium } from "@playwright/test";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+// Debian's Chromium and its flags, as the end-to-end tests launch it.
+const chromiumOptions = JSON.parse(
+  readFileSync(new URL("../tests/e2e/chromium.json", import.meta.url), "utf8"),
+);
 
-/** Debian's Chromium with the flags of tests/e2e/playwright.config.ts. */
+/** Debian's Chromium (or $CHROMIUM) with the e2e suite's flags. */
 export function launch() {
   return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    ...chromiumOptions,
+    executablePath: process.env.CHROMIUM ?? chromiumOptions.executablePath,
   });
 }
 

@@ -1,4 +1,6 @@
 import { defineConfig } from "@playwright/test";
+// Debian's Chromium and its flags, shared with bench/browser.mjs.
+import chromium from "./chromium.json";
 
 // Chromium comes from Debian (Playwright cannot download its own here); the
 // flags keep it from reaching for the network at start.
@@ -15,17 +17,6 @@ export default defineConfig({
   use: {
     locale: "en-GB",
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
-    },
+    launchOptions: chromium,
   },
 });
