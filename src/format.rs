@@ -96,11 +96,6 @@ fn js_date(at: DateTime<Utc>) -> js_sys::Date {
     js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64))
 }
 
-/// A calendar date, e.g. "18 Nov 2026".
-pub fn date(at: DateTime<Utc>, locale: Locale) -> String {
-    call_format(date_format(locale, false), &js_date(at).into())
-}
-
 /// A date and time, e.g. "18 Nov 2026, 10:00".
 pub fn date_time(at: DateTime<Utc>, locale: Locale) -> String {
     call_format(date_format(locale, true), &js_date(at).into())

@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::OnBreach;
+use claimdesk_shared::BREACH_WARNING_HOURS;
 use leptos::prelude::*;
 
 use crate::format;
@@ -8,7 +9,7 @@ use crate::ticker::use_now;
 
 /// Under this many minutes a clock is in its warning stretch (and the
 /// merchant has been emailed).
-const WARNING_MINUTES: i64 = 12 * 60;
+const WARNING_MINUTES: i64 = BREACH_WARNING_HOURS * 60;
 /// Under this many minutes it is critical.
 const CRITICAL_MINUTES: i64 = 2 * 60;
 

@@ -77,7 +77,7 @@ async fn close_one(
 }
 
 /// How long before a breach the merchant is warned.
-pub const WARNING_HOURS: i64 = 12;
+pub use claimdesk_shared::BREACH_WARNING_HOURS as WARNING_HOURS;
 
 /// Emails the merchant once about every case whose response clock runs out
 /// within `WARNING_HOURS` of `now`. The case itself does not change (no new

@@ -229,16 +229,9 @@ async fn the_chosen_language_is_remembered_and_bad_values_are_field_errors() {
 }
 
 async fn list(app: &TestApp, session: &str, query: &str) -> serde_json::Value {
-    let reply = app
-        .get(&format!("/api/v1/cases?{query}"), Some(session))
-        .await;
-    assert_eq!(
-        reply.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
-    reply.json()
+    app.get(&format!("/api/v1/cases?{query}"), Some(session))
+        .await
+        .ok()
 }
 
 #[tokio::test]

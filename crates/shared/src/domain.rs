@@ -114,6 +114,10 @@ string_enum! {
     Locale { En = "en", Sv = "sv", Nl = "nl" }
 }
 
+/// How long before a response deadline it counts as "runs out soon": the
+/// merchant's warning email, the chip's warning colour and the inbox filter.
+pub const BREACH_WARNING_HOURS: i64 = 12;
+
 string_enum! {
     /// How an inbox list is ordered.
     CaseSort {

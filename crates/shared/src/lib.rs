@@ -18,6 +18,7 @@ pub mod wire;
 pub use case_id::CaseId;
 pub use domain::{
     CaseSort, CustomerKind, EventKind, Handler, Kind, Locale, Outcome, Payout, Reason, Role,
+    BREACH_WARNING_HOURS,
 };
 pub use inbox::Inbox;
 pub use status::{CaseAction, Status, TransitionError};

@@ -412,6 +412,20 @@ pub enum OnBreach {
     Escalate,
 }
 
+impl OnBreach {
+    /// What a breach does to a claim with `open_claim_minor` left: refund
+    /// it automatically up to the marketplace's cap, escalate above it.
+    pub fn for_open_claim(open_claim_minor: i64, auto_refund_cap_minor: i64) -> OnBreach {
+        if open_claim_minor <= auto_refund_cap_minor {
+            OnBreach::AutoRefund {
+                amount_minor: open_claim_minor,
+            }
+        } else {
+            OnBreach::Escalate
+        }
+    }
+}
+
 /// A day the clock skipped.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

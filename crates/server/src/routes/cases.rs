@@ -6,10 +6,10 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{
-    Attachment, CaseAlert, CaseDetail, CasePage, CaseSummary, CustomerView, DeadlineView,
-    InboxCount, OnBreach, OrderLineView, OrderView, Problem,
+    Attachment, CaseAlert, CaseDetail, CasePage, CaseSummary, CustomerView, InboxCount, OnBreach,
+    OrderLineView, OrderView, Problem,
 };
-use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason, Role, Status};
+use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason, Role, Status, BREACH_WARNING_HOURS};
 use serde::Deserialize;
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -17,7 +17,7 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiQuery, ApiResult, AppError};
 use crate::routes::files::file_url;
 use crate::scope::Scope;
-use crate::sla::clock::{ClockRow, CLOCK_COLUMNS};
+use crate::sla::clock::deadline_view;
 use crate::state::AppState;
 
 /// Rows per page unless the client asks otherwise.
@@ -81,15 +81,8 @@ impl SummaryRow {
     /// The row as the API sends it; the response clock only to the desk.
     fn into_summary(self, desk: bool) -> Result<CaseSummary, AppError> {
         let due_at = self.due_at.filter(|_| desk);
-        let on_breach = due_at.map(|_| {
-            if self.open_claim_minor <= self.auto_refund_cap_minor {
-                OnBreach::AutoRefund {
-                    amount_minor: self.open_claim_minor,
-                }
-            } else {
-                OnBreach::Escalate
-            }
-        });
+        let on_breach = due_at
+            .map(|_| OnBreach::for_open_claim(self.open_claim_minor, self.auto_refund_cap_minor));
         Ok(CaseSummary {
             id: CaseId(self.id),
             kind: column(&self.kind, "kind")?,
@@ -281,7 +274,7 @@ pub async fn cases_list(
         kind: query.kind,
         reason: query.reason,
         due_before: breaching_soon
-            .then(|| state.now() + chrono::Duration::hours(crate::sweeps::WARNING_HOURS)),
+            .then(|| state.now() + chrono::Duration::hours(BREACH_WARNING_HOURS)),
     };
 
     let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
@@ -492,7 +485,7 @@ pub async fn load_detail(state: &AppState, scope: Scope, id: CaseId) -> ApiResul
         refunded_minor: detail.refunded_minor,
         alerts: alerts(state, scope, id, detail.total_minor).await?,
         deadline: if desk {
-            deadline_view(state, id).await?
+            deadline_view(state, id.0).await?
         } else {
             None
         },
@@ -500,16 +493,6 @@ pub async fn load_detail(state: &AppState, scope: Scope, id: CaseId) -> ApiResul
         updated_at: detail.updated_at,
         summary,
     })
-}
-
-/// Case `id`'s response clock with its explanation, computed now by the
-/// clock the sweep uses.
-async fn deadline_view(state: &AppState, id: CaseId) -> ApiResult<Option<DeadlineView>> {
-    let row: ClockRow = sqlx::query_as(&format!("{CLOCK_COLUMNS} WHERE c.id = ?"))
-        .bind(id.0)
-        .fetch_one(&state.db)
-        .await?;
-    Ok(row.clock(state, state.now()).await?.view())
 }
 
 /// The notices an agent sees on case `id`; customers get none.

@@ -3,14 +3,12 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use claimdesk_shared::wire::{DeadlineView, Problem};
-use sqlx::{QueryBuilder, Sqlite};
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
+use crate::error::ApiResult;
 use crate::routes::cases::parse_case_id;
 use crate::routes::posts::ensure_visible;
-use crate::scope::Scope;
-use crate::sla::clock::{ClockRow, CLOCK_COLUMNS};
+use crate::sla::clock::deadline_view;
 use crate::state::AppState;
 
 /// When the merchant's next response is due, how that was computed, and
@@ -26,13 +24,5 @@ pub async fn deadline_get(
 ) -> ApiResult<Json<Option<DeadlineView>>> {
     let id = parse_case_id(&id)?;
     ensure_visible(&state, &user, id, true).await?;
-    let mut qb = QueryBuilder::<Sqlite>::new(CLOCK_COLUMNS);
-    qb.push(" WHERE c.id = ").push_bind(id.0).push(" AND ");
-    Scope::of(&user).push_case_filter(&mut qb);
-    let row: ClockRow = qb
-        .build_query_as()
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Json(row.clock(&state, state.now()).await?.view()))
+    Ok(Json(deadline_view(&state, id.0).await?))
 }

@@ -44,6 +44,14 @@ pub struct CaseClock {
 }
 
 impl ClockRow {
+    /// Case `id`'s clock inputs (no scope: callers have checked it).
+    pub async fn load(conn: &mut SqliteConnection, id: i64) -> ApiResult<ClockRow> {
+        Ok(sqlx::query_as(&format!("{CLOCK_COLUMNS} WHERE c.id = ?"))
+            .bind(id)
+            .fetch_one(conn)
+            .await?)
+    }
+
     /// Computes the clock at `now` from the case's status history.
     pub async fn clock(self, state: &AppState, now: DateTime<Utc>) -> ApiResult<CaseClock> {
         let mut conn = state.db.acquire().await?;
@@ -68,13 +76,7 @@ impl ClockRow {
         let calendar = Calendar::new(country, time_zone);
         let history = status_history(conn, self.id, self.created_at).await?;
         let high_value = self.total_minor > self.high_value_threshold_minor;
-        let on_breach = if self.open_claim_minor <= self.auto_refund_cap_minor {
-            OnBreach::AutoRefund {
-                amount_minor: self.open_claim_minor,
-            }
-        } else {
-            OnBreach::Escalate
-        };
+        let on_breach = OnBreach::for_open_claim(self.open_claim_minor, self.auto_refund_cap_minor);
         Ok(CaseClock {
             deadline: deadline(&calendar, &history, high_value, now),
             on_breach,
@@ -165,6 +167,14 @@ async fn status_history(
     Ok(history)
 }
 
+/// Case `id`'s deadline with its explanation, as the desk sees it now
+/// (`None` when nothing is due). The caller has checked the case is visible.
+pub async fn deadline_view(state: &AppState, id: i64) -> ApiResult<Option<DeadlineView>> {
+    let mut conn = state.db.acquire().await?;
+    let row = ClockRow::load(&mut conn, id).await?;
+    Ok(row.clock_on(&mut conn, state.now()).await?.view())
+}
+
 /// The response kind as stored in `cases.clock_response`.
 fn response_name(response: Response) -> &'static str {
     match response {
@@ -198,11 +208,7 @@ pub async fn refresh(
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
-    let row: ClockRow = sqlx::query_as(&format!("{CLOCK_COLUMNS} WHERE c.id = ?"))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let clock = row.clock_on(conn, now).await?;
+    let clock = ClockRow::load(conn, id).await?.clock_on(conn, now).await?;
     let after = match &clock.deadline {
         None => StoredClock::default(),
         Some(d) => StoredClock {

@@ -48,6 +48,17 @@ impl Reply {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
     }
+    /// Asserts the request succeeded (200, or says why not) and returns the JSON.
+    pub fn ok(&self) -> Value {
+        assert_eq!(
+            self.status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        self.json()
+    }
+
     /// Asserts this is a problem document of the given type and returns it.
     pub fn problem(&self, status: StatusCode, kind: &str) -> Value {
         assert_eq!(
@@ -112,16 +123,7 @@ impl TestApp {
         session: Option<&str>,
         body: &Value,
     ) -> Reply {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("x-claimdesk-csrf", "1");
-        if let Some(cookie) = session {
-            req = req.header(header::COOKIE, cookie);
-        }
-        self.send(req.body(Body::from(body.to_string())).unwrap())
-            .await
+        self.send_json(method, path, session, None, body).await
     }
 
     /// A write with an `Idempotency-Key`, as the SPA sends creating writes.
@@ -133,13 +135,29 @@ impl TestApp {
         key: &str,
         body: &Value,
     ) -> Reply {
-        let req = Request::builder()
+        self.send_json(method, path, Some(session), Some(key), body)
+            .await
+    }
+
+    async fn send_json(
+        &self,
+        method: &str,
+        path: &str,
+        session: Option<&str>,
+        key: Option<&str>,
+        body: &Value,
+    ) -> Reply {
+        let mut req = Request::builder()
             .method(method)
             .uri(path)
             .header(header::CONTENT_TYPE, "application/json")
-            .header("x-claimdesk-csrf", "1")
-            .header("idempotency-key", key)
-            .header(header::COOKIE, session);
+            .header("x-claimdesk-csrf", "1");
+        if let Some(cookie) = session {
+            req = req.header(header::COOKIE, cookie);
+        }
+        if let Some(key) = key {
+            req = req.header("idempotency-key", key);
+        }
         self.send(req.body(Body::from(body.to_string())).unwrap())
             .await
     }
@@ -154,22 +172,15 @@ impl TestApp {
         key: &str,
         body: &str,
     ) -> Value {
-        let reply = self
-            .write_once(
-                "POST",
-                &format!("/api/v1/cases/{id}/messages"),
-                session,
-                key,
-                &serde_json::json!({ "version": version, "body": body }),
-            )
-            .await;
-        assert_eq!(
-            reply.status,
-            StatusCode::OK,
-            "{}",
-            String::from_utf8_lossy(&reply.body)
-        );
-        reply.json()
+        self.write_once(
+            "POST",
+            &format!("/api/v1/cases/{id}/messages"),
+            session,
+            key,
+            &serde_json::json!({ "version": version, "body": body }),
+        )
+        .await
+        .ok()
     }
 
     /// The ids of an inbox's cases, as `session` sees them.
@@ -209,16 +220,9 @@ impl TestApp {
 
     /// One case as `session` sees it.
     pub async fn case(&self, session: &str, id: &str) -> Value {
-        let reply = self
-            .get(&format!("/api/v1/cases/{id}"), Some(session))
-            .await;
-        assert_eq!(
-            reply.status,
-            StatusCode::OK,
-            "{}",
-            String::from_utf8_lossy(&reply.body)
-        );
-        reply.json()
+        self.get(&format!("/api/v1/cases/{id}"), Some(session))
+            .await
+            .ok()
     }
 
     /// A number from SQL, for asserting what a request did (or did not) store.
