@@ -3,8 +3,9 @@
 //! failure is an `ApiError` the UI can explain in the user's language.
 
 use claimdesk_shared::wire::{
-    Attachment, CaseDetail, CasePage, CaseToggles, Decision, EventView, FieldError, InboxCount, Me,
-    MessageView, NewPost, NoteView, Problem, QuickText, SignIn, TakeHold, UpdateMe, Versioned,
+    Attachment, BulkResult, BulkSend, CaseDetail, CasePage, CaseToggles, Decision, EventView,
+    FieldError, InboxCount, Me, MessageView, NewPost, NoteView, Problem, QuickText, QuickTextInput,
+    SignIn, TakeHold, UpdateMe, Versioned,
 };
 use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason};
 use gloo_net::http::{Request, RequestBuilder};
@@ -45,6 +46,12 @@ impl ApiError {
             ApiError::Validation(errors) => errors.iter().find(|e| e.field == field),
             _ => None,
         }
+    }
+
+    /// The error a problem document describes (also one result of a bulk
+    /// request).
+    pub fn from_problem(problem: Problem) -> ApiError {
+        ApiError::from_response(problem.status, Some(problem))
     }
 
     fn from_response(status: u16, problem: Option<Problem>) -> ApiError {
@@ -197,6 +204,12 @@ pub struct CaseQuery {
     pub breaching_soon: bool,
     /// Rows per page; `None`: the server's default.
     pub per_page: Option<i64>,
+    /// Claimed value bounds, in minor units, inclusive.
+    pub min_value: Option<i64>,
+    pub max_value: Option<i64>,
+    /// Age bounds in whole days since the case was reported.
+    pub min_age_days: Option<i64>,
+    pub max_age_days: Option<i64>,
 }
 
 impl CaseQuery {
@@ -211,6 +224,10 @@ impl CaseQuery {
             sort: None,
             breaching_soon: false,
             per_page: None,
+            min_value: None,
+            max_value: None,
+            min_age_days: None,
+            max_age_days: None,
         }
     }
 
@@ -228,6 +245,10 @@ impl CaseQuery {
             sort: get("sort").and_then(|s| s.parse().ok()),
             breaching_soon: get("breaching_soon").is_some_and(|b| b == "true"),
             per_page: get("per_page").and_then(|p| p.parse().ok()),
+            min_value: get("min_value").and_then(|v| v.parse().ok()),
+            max_value: get("max_value").and_then(|v| v.parse().ok()),
+            min_age_days: get("min_age_days").and_then(|v| v.parse().ok()),
+            max_age_days: get("max_age_days").and_then(|v| v.parse().ok()),
         }
     }
 
@@ -245,6 +266,16 @@ impl CaseQuery {
         }
         if let Some(sort) = self.sort {
             query.push(format!("sort={sort}"));
+        }
+        for (name, value) in [
+            ("min_value", self.min_value),
+            ("max_value", self.max_value),
+            ("min_age_days", self.min_age_days),
+            ("max_age_days", self.max_age_days),
+        ] {
+            if let Some(value) = value {
+                query.push(format!("{name}={value}"));
+            }
         }
         let q = self.q.trim();
         if !q.is_empty() {
@@ -304,6 +335,27 @@ pub async fn quick_texts() -> Result<Vec<QuickText>, ApiError> {
     get("/quick-texts").await
 }
 
+/// Adds a quick text.
+pub async fn create_quick_text(input: QuickTextInput) -> Result<QuickText, ApiError> {
+    send_json(Request::post(&format!("{BASE}/quick-texts")), &input).await
+}
+
+/// Changes a quick text (`input.version` is the one edited).
+pub async fn update_quick_text(id: i64, input: QuickTextInput) -> Result<QuickText, ApiError> {
+    send_json(Request::put(&format!("{BASE}/quick-texts/{id}")), &input).await
+}
+
+/// Deletes a quick text.
+pub async fn delete_quick_text(id: i64) -> Result<(), ApiError> {
+    exchange(
+        Request::delete(&format!("{BASE}/quick-texts/{id}")).header(CSRF_HEADER, "1"),
+        None,
+        Body::Empty,
+    )
+    .await
+    .map(drop)
+}
+
 /// The conversation with the customer.
 pub async fn messages(id: CaseId) -> Result<Vec<MessageView>, ApiError> {
     get(&format!("/cases/{id}/messages")).await
@@ -343,6 +395,34 @@ pub async fn post(
 /// Approves or rejects the case.
 pub async fn decide(id: CaseId, input: Decision, key: String) -> Result<CaseDetail, ApiError> {
     send_once(&format!("/cases/{id}/decision"), &key, &input).await
+}
+
+/// Saves a decision without sending it (the Prepared view).
+pub async fn prepare(id: CaseId, input: Decision) -> Result<CaseDetail, ApiError> {
+    send_json(Request::put(&format!("{BASE}/cases/{id}/prepared")), &input).await
+}
+
+/// Throws a prepared decision away.
+pub async fn discard_prepared(id: CaseId, input: Versioned) -> Result<CaseDetail, ApiError> {
+    send_json(
+        Request::delete(&format!("{BASE}/cases/{id}/prepared")),
+        &input,
+    )
+    .await
+}
+
+/// Sends the prepared decisions of the listed cases; one result per case.
+pub async fn send_prepared(input: BulkSend, key: String) -> Result<BulkResult, ApiError> {
+    send_once("/prepared/send", &key, &input).await
+}
+
+/// The customer accepts the merchant's proposal.
+pub async fn accept_proposal(
+    id: CaseId,
+    input: Versioned,
+    key: String,
+) -> Result<CaseDetail, ApiError> {
+    send_once(&format!("/cases/{id}/proposal/accept"), &key, &input).await
 }
 
 /// Marks the returned parcel as arrived (and refunds).

@@ -17,15 +17,17 @@ pub struct CaseContext {
 
 impl CaseContext {
     /// A write went through: reload, and forget any earlier conflict.
+    /// (Writes end after an await: the page may be gone by then, so these
+    /// skip what was disposed.)
     pub fn changed(&self) {
-        self.stale.set(false);
-        self.refetch.run(());
+        self.stale.try_set(false);
+        self.refetch.try_run(());
     }
 
     /// A write met a newer version: reload and say so.
     pub fn conflicted(&self) {
-        self.stale.set(true);
-        self.refetch.run(());
+        self.stale.try_set(true);
+        self.refetch.try_run(());
     }
 }
 

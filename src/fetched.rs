@@ -70,6 +70,12 @@ impl<T: Clone + Send + Sync + 'static> Fetched<T> {
             .with(|v| v.as_ref().and_then(|r| r.as_ref().ok()).cloned())
     }
 
+    /// The latest value, if any, without tracking.
+    pub fn value_untracked(&self) -> Option<T> {
+        self.value
+            .with_untracked(|v| v.as_ref().and_then(|r| r.as_ref().ok()).cloned())
+    }
+
     /// Fetches again.
     pub fn refetch(&self) {
         self.again.update(|n| *n += 1);

@@ -1,6 +1,6 @@
 //! The translated names of the domain's vocabularies.
 
-use claimdesk_shared::{Inbox, Kind, Outcome, Reason, Role, Status};
+use claimdesk_shared::{Inbox, Kind, Locale, Outcome, Reason, Role, Status};
 
 use crate::I18n;
 
@@ -13,6 +13,7 @@ pub fn inbox(i18n: I18n, inbox: Inbox) -> &'static str {
         Inbox::Rejected => t_string!(i18n, inbox_rejected),
         Inbox::Platform => t_string!(i18n, inbox_platform),
         Inbox::HeldByMe => t_string!(i18n, inbox_held_by_me),
+        Inbox::Prepared => t_string!(i18n, inbox_prepared),
         Inbox::Mine => t_string!(i18n, inbox_mine),
         Inbox::PlatformReview => t_string!(i18n, inbox_platform_review),
         Inbox::All => t_string!(i18n, inbox_all),
@@ -62,6 +63,16 @@ pub fn reason(i18n: I18n, reason: Reason) -> &'static str {
     }
 }
 
+/// A language, named in the reader's language (the switcher names each in
+/// itself instead).
+pub fn locale(i18n: I18n, locale: Locale) -> &'static str {
+    match locale {
+        Locale::En => t_string!(i18n, locale_en),
+        Locale::Sv => t_string!(i18n, locale_sv),
+        Locale::Nl => t_string!(i18n, locale_nl),
+    }
+}
+
 pub fn role(i18n: I18n, role: Role) -> &'static str {
     match role {
         Role::Merchant => t_string!(i18n, role_merchant),
@@ -82,6 +93,8 @@ pub fn api_error(i18n: I18n, error: &crate::api::ApiError) -> &'static str {
         E::Validation(_) => t_string!(i18n, err_invalid),
         E::Conflict(kind) if kind == "stale-version" => t_string!(i18n, err_conflict_stale),
         E::Conflict(kind) if kind == "held-by-other" => t_string!(i18n, err_held_by_other),
+        E::Conflict(kind) if kind == "no-prepared-decision" => t_string!(i18n, err_no_prepared),
+        E::Conflict(kind) if kind == "no-proposal" => t_string!(i18n, err_no_proposal),
         E::Conflict(_) => t_string!(i18n, err_conflict_refused),
         E::Server => t_string!(i18n, err_server),
     }
@@ -97,6 +110,7 @@ pub fn field_error(i18n: I18n, code: &str) -> &'static str {
         "out_of_range" => t_string!(i18n, err_out_of_range),
         "too_large" => t_string!(i18n, err_too_large),
         "unsupported_type" => t_string!(i18n, err_unsupported_type),
+        "unknown_placeholder" => t_string!(i18n, err_unknown_placeholder),
         _ => t_string!(i18n, err_invalid),
     }
 }
@@ -111,6 +125,18 @@ pub fn outcome(i18n: I18n, outcome: Outcome) -> &'static str {
         Outcome::ProposalAccepted => t_string!(i18n, outcome_proposal_accepted),
         Outcome::AutoRefund => t_string!(i18n, outcome_auto_refund),
         Outcome::Rejected => t_string!(i18n, outcome_rejected),
+    }
+}
+
+/// The name of a decision, as the form offers it.
+pub fn decision_kind(i18n: I18n, kind: claimdesk_shared::wire::DecisionKind) -> &'static str {
+    use claimdesk_shared::wire::DecisionKind as D;
+    match kind {
+        D::Refund => t_string!(i18n, decide_refund),
+        D::Replacement => t_string!(i18n, decide_replacement),
+        D::ReturnLabel => t_string!(i18n, decide_return_label),
+        D::Proposal => t_string!(i18n, decide_proposal),
+        D::Reject => t_string!(i18n, decide_reject),
     }
 }
 
@@ -135,5 +161,9 @@ pub fn event(i18n: I18n, event: &claimdesk_shared::wire::EventView, role: Role) 
         K::TakenOver => t_string!(i18n, event_taken_over).to_owned(),
         K::FreeReturnOn => t_string!(i18n, event_free_return_on).to_owned(),
         K::FreeReturnOff => t_string!(i18n, event_free_return_off).to_owned(),
+        K::DecisionPrepared => t_string!(i18n, event_decision_prepared).to_owned(),
+        K::PreparedDiscarded => t_string!(i18n, event_prepared_discarded).to_owned(),
+        K::ProposalMade => t_string!(i18n, event_proposal_made).to_owned(),
+        K::ProposalAccepted => t_string!(i18n, event_proposal_accepted).to_owned(),
     }
 }

@@ -13,23 +13,28 @@ pub mod drafts;
 pub mod fetched;
 pub mod format;
 pub mod labels;
+pub mod live;
 pub mod pages;
 pub mod routes;
 pub mod session;
 pub mod ticker;
+pub mod write;
 
 /// The translation context, passed to helpers that pick a translated string.
 pub use i18n::I18n;
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::Router;
+use leptos_router::hooks::use_location;
+use leptos_router::location::{BrowserUrl, LocationProvider};
 
 use crate::components::app_shell::AppShell;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    case::CasePage, home::HomePage, inbox::InboxPage, not_found::NotFoundPage, sign_in::SignInPage,
+    case::CasePage, home::HomePage, inbox::InboxPage, not_found::NotFoundPage,
+    quick_texts::QuickTextsPage, sign_in::SignInPage,
 };
+use crate::routes::Page;
 use crate::session::provide_session;
 
 /// Mounts the app on `<body>`.
@@ -54,15 +59,46 @@ fn SessionRoot() -> impl IntoView {
     ticker::provide_ticker();
     view! {
         <Router>
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/sign-in") view=SignInPage/>
-                <ParentRoute path=path!("") view=AppShell>
-                    <Route path=path!("") view=HomePage/>
-                    <Route path=path!("inbox/:inbox") view=InboxPage/>
-                    <Route path=path!("cases/:id") view=CasePage/>
-                    <Route path=path!("cases/:id/:tab") view=CasePage/>
-                </ParentRoute>
-            </Routes>
+            <Pages/>
         </Router>
+    }
+}
+
+/// The page the address names (see `routes::Page`). The shell stays
+/// mounted while the user moves between the pages inside it, and each page
+/// stays mounted while only its parameters change.
+#[component]
+fn Pages() -> impl IntoView {
+    let path = use_location().pathname;
+    let page = Memo::new(move |_| Page::of(&path.read()));
+    let in_shell = Memo::new(move |_| page.get().in_shell());
+    // The router writes a link's address into the address bar only once
+    // the route table says the new page is there; this is that table.
+    // Effects run after rendering, so the page for the new path exists.
+    let browser = use_context::<BrowserUrl>();
+    Effect::new(move |_| {
+        path.track();
+        if let Some(browser) = &browser {
+            browser.ready_to_complete();
+        }
+    });
+    move || {
+        if in_shell.get() {
+            view! {
+                <AppShell>
+                    {move || match page.get() {
+                        Page::Inbox => InboxPage().into_any(),
+                        Page::Case => CasePage().into_any(),
+                        Page::QuickTexts => QuickTextsPage().into_any(),
+                        _ => HomePage().into_any(),
+                    }}
+                </AppShell>
+            }
+            .into_any()
+        } else if page.get() == Page::SignIn {
+            SignInPage().into_any()
+        } else {
+            NotFoundPage().into_any()
+        }
     }
 }

@@ -55,6 +55,8 @@ pub enum AppRoute {
         id: CaseId,
         tab: CaseTab,
     },
+    /// The desk's quick texts, to add, change and delete.
+    QuickTexts,
 }
 
 impl AppRoute {
@@ -77,6 +79,57 @@ impl AppRoute {
                 }
             }
             AppRoute::Case { id, tab } => format!("/cases/{id}/{}", tab.slug()),
+            AppRoute::QuickTexts => "/quick-texts".to_owned(),
         }
     }
+}
+
+/// Which page an address shows, without its parameters. The app matches
+/// its handful of addresses itself instead of with leptos_router's
+/// `<Routes>`, whose nested-route machinery was the largest single item in
+/// the download (BENCHMARKS.md); the router still keeps the history, the
+/// links and the query. Parameters are read by the page from the path, so
+/// moving between two inboxes, two cases or two tabs keeps the page (and
+/// the shell) and only changes its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    SignIn,
+    Home,
+    Inbox,
+    Case,
+    QuickTexts,
+    NotFound,
+}
+
+impl Page {
+    /// The page for a path (`/inbox/open`, `/cases/C-10234/messages`).
+    pub fn of(path: &str) -> Page {
+        let mut parts = segments(path);
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (None, ..) => Page::Home,
+            (Some("sign-in"), None, ..) => Page::SignIn,
+            (Some("inbox"), Some(_), None, _) => Page::Inbox,
+            (Some("cases"), Some(_), _, None) => Page::Case,
+            (Some("quick-texts"), None, ..) => Page::QuickTexts,
+            _ => Page::NotFound,
+        }
+    }
+
+    /// Pages inside the signed-in frame (navigation, account).
+    pub fn in_shell(self) -> bool {
+        matches!(
+            self,
+            Page::Home | Page::Inbox | Page::Case | Page::QuickTexts
+        )
+    }
+}
+
+/// The path's `n`th segment (0-based, empty segments skipped):
+/// `segment("/cases/C-10234/notes", 1)` is `C-10234`.
+pub fn segment(path: &str, n: usize) -> Option<&str> {
+    segments(path).nth(n)
+}
+
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|s| !s.is_empty())
 }

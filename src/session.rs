@@ -7,17 +7,20 @@ use claimdesk_shared::wire::{Me, SignIn, UpdateMe};
 use claimdesk_shared::Locale;
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::fetched::Fetched;
 use crate::i18n::use_i18n;
+use crate::write::Write;
 
 /// The session context.
 #[derive(Clone, Copy)]
 pub struct Session {
     /// `GET /me`: `Err(Unauthenticated)` when signed out.
     pub me: Fetched<Me>,
-    pub sign_in: Action<SignIn, Result<Me, ApiError>>,
-    pub sign_out: Action<(), Result<(), ApiError>>,
+    /// Signing in, and why it failed.
+    pub signing_in: Write,
+    /// Signing out.
+    pub signing_out: Write,
     /// Bumped after every change the user makes, so views that summarise
     /// data (the inbox counts) know to fetch again.
     pub changes: RwSignal<u64>,
@@ -29,6 +32,26 @@ impl Session {
         self.me.ok()
     }
 
+    /// Signs in; `me` follows.
+    pub fn sign_in(&self, input: SignIn) {
+        let me = self.me;
+        self.signing_in.run(async move {
+            api::sign_in(input).await?;
+            me.refetch();
+            Ok(())
+        });
+    }
+
+    /// Signs out; `me` follows (and the shell sends the user to sign-in).
+    pub fn sign_out(&self) {
+        let me = self.me;
+        self.signing_out.run(async move {
+            api::sign_out().await?;
+            me.refetch();
+            Ok(())
+        });
+    }
+
     /// Records that the user changed something.
     pub fn touch(&self) {
         self.changes.update(|n| *n += 1);
@@ -38,11 +61,7 @@ impl Session {
 /// Creates the session and puts it in context.
 pub fn provide_session() {
     let i18n = use_i18n();
-    let sign_in = Action::new_local(|input: &SignIn| api::sign_in(input.clone()));
-    let sign_out = Action::new_local(|_: &()| api::sign_out());
     let me = Fetched::new(move || {
-        sign_in.version().get();
-        sign_out.version().get();
         async move {
             let me = api::me().await;
             // The language a user chose is remembered server-side; apply it
@@ -55,8 +74,8 @@ pub fn provide_session() {
     });
     provide_context(Session {
         me,
-        sign_in,
-        sign_out,
+        signing_in: Write::new(),
+        signing_out: Write::new(),
         changes: RwSignal::new(0),
     });
 }

@@ -172,6 +172,7 @@ async fn an_ended_session_offers_sign_in_instead_of_retry() {
 
 fn summary(id: i64, value: i64) -> CaseSummary {
     CaseSummary {
+        version: 1,
         id: CaseId(id),
         kind: Kind::Complaint,
         reason: Reason::Damaged,
@@ -188,6 +189,7 @@ fn summary(id: i64, value: i64) -> CaseSummary {
         held_by: None,
         due_at: None,
         on_breach: None,
+        prepared: None,
     }
 }
 
@@ -333,4 +335,31 @@ fn an_inbox_address_holds_only_what_differs_from_the_default() {
             ..full
         }
     );
+}
+
+#[wasm_bindgen_test]
+fn every_address_names_its_page() {
+    use claimdesk::routes::{segment, Page};
+    let table = [
+        ("/", Page::Home),
+        ("", Page::Home),
+        ("/sign-in", Page::SignIn),
+        ("/inbox/open", Page::Inbox),
+        ("/inbox/open/", Page::Inbox),
+        ("/inbox", Page::NotFound),
+        ("/inbox/open/extra", Page::NotFound),
+        ("/cases/C-10234", Page::Case),
+        ("/cases/C-10234/messages", Page::Case),
+        ("/cases/C-10234/messages/more", Page::NotFound),
+        ("/quick-texts", Page::QuickTexts),
+        ("/sign-in/again", Page::NotFound),
+        ("/nowhere", Page::NotFound),
+    ];
+    for (path, page) in table {
+        assert_eq!(Page::of(path), page, "{path}");
+    }
+    assert_eq!(segment("/cases/C-10234/notes", 1), Some("C-10234"));
+    assert_eq!(segment("/cases/C-10234/notes", 2), Some("notes"));
+    assert_eq!(segment("/cases/C-10234", 2), None);
+    assert!(Page::Case.in_shell() && !Page::SignIn.in_shell() && !Page::NotFound.in_shell());
 }

@@ -1,7 +1,7 @@
 use claimdesk_shared::wire::Me;
-use claimdesk_shared::Inbox;
+use claimdesk_shared::{Inbox, Role};
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::{Redirect, A};
 
 use crate::api::{self, ApiError};
 use crate::components::error_view::ErrorView;
@@ -15,15 +15,15 @@ use crate::session::use_session;
 
 /// The frame around every signed-in page: who is signed in, the inboxes of
 /// their role, the language and sign-out. Sends signed-out visitors to the
-/// sign-in page.
+/// sign-in page. `children` is the page.
 #[component]
-pub fn AppShell() -> impl IntoView {
+pub fn AppShell(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     view! {
             {move || {
                 match session.me.get() {
                     None => view! { <main class="centered"><Loading/></main> }.into_any(),
-                    Some(Ok(me)) => view! { <Shell me=me/> }.into_any(),
+                    Some(Ok(me)) => view! { <Shell me=me page=children.clone()/> }.into_any(),
                     Some(Err(ApiError::Unauthenticated)) => {
                         view! { <Redirect path=AppRoute::SignIn.href()/> }.into_any()
                     }
@@ -41,9 +41,10 @@ pub fn AppShell() -> impl IntoView {
 }
 
 #[component]
-fn Shell(me: Me) -> impl IntoView {
+fn Shell(me: Me, page: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    crate::live::provide_live();
     let role = me.role;
     // Live counts: fetched again whenever the user changes something.
     let counts = Fetched::new(move || {
@@ -89,7 +90,7 @@ fn Shell(me: Me) -> impl IntoView {
                     type="button"
                     class="button secondary"
                     on:click=move |_| {
-                        session.sign_out.dispatch(());
+                        session.sign_out();
                     }
                     aria-label=move || format!("{} ({})", t_string!(i18n, sign_out), t_string!(i18n, signed_in_as, name = name.clone()))
                 >
@@ -100,9 +101,14 @@ fn Shell(me: Me) -> impl IntoView {
         <div class="layout">
             <nav class="sidebar" aria-label=move || t_string!(i18n, nav_inboxes)>
                 <ul>{nav}</ul>
+                {(role != Role::Customer).then(|| view! {
+                    <ul class="nav-tools">
+                        <li><A href=AppRoute::QuickTexts.href()>{move || t_string!(i18n, nav_quick_texts)}</A></li>
+                    </ul>
+                })}
             </nav>
             <main id="main" tabindex="-1">
-                <Outlet/>
+                {page()}
             </main>
         </div>
     }

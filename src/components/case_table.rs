@@ -48,7 +48,10 @@ pub fn CaseTable(
                     <td>
                         <time datetime=created.to_rfc3339()>{move || format::age(created, now, i18n.get_locale())}</time>
                     </td>
-                    <td><StatusBadge status=case.status role=role/></td>
+                    <td>
+                        <StatusBadge status=case.status role=role/>
+                        {case.prepared.map(|kind| view! { <span class="tag prepared">{move || t_string!(i18n, prepared_chip, what = labels::decision_kind(i18n, kind)).to_string()}</span> })}
+                    </td>
                     {show_deadline.then(|| view! {
                         <td>
                             {case.due_at.zip(case.on_breach).map(|(due_at, on_breach)| view! {

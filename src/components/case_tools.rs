@@ -3,8 +3,10 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::case_context::use_case_context;
+use crate::components::decision_panel::after_write;
 use crate::i18n::*;
 use crate::labels;
+use crate::write::Write;
 
 /// A change to the case's hold or toggles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,9 +28,9 @@ pub fn CaseTools(
     let i18n = use_i18n();
     let context = use_case_context();
     let (id, version) = (case.summary.id, case.version);
-    let action = Action::new_local(move |tool: &Tool| {
-        let tool = *tool;
-        async move {
+    let write = Write::new();
+    let run = move |tool: Tool| {
+        write.run(async move {
             let result = match tool {
                 Tool::Hold { take_over } => api::hold(id, TakeHold { version, take_over }).await,
                 Tool::Release => api::release(id, Versioned { version }).await,
@@ -43,25 +45,18 @@ pub fn CaseTools(
                     .await
                 }
             };
-            match &result {
-                Ok(_) => context.changed(),
-                Err(api::ApiError::Conflict(kind)) if kind == "stale-version" => {
-                    context.conflicted()
-                }
-                // Other conflicts (a colleague took the case) also mean the
-                // case on screen is out of date.
-                Err(api::ApiError::Conflict(_)) => context.changed(),
-                Err(_) => {}
-            }
-            result.map(|_| ())
-        }
-    });
-    let pending = action.pending();
+            // A colleague's change (they took the case) also means the case
+            // on screen is out of date: after_write reloads it.
+            after_write(context, &result);
+            result.map(drop)
+        })
+    };
+    let pending = move || write.pending();
     let holder = case.summary.held_by.clone();
     let hold = match (case.held_by_id, holder) {
         (Some(holder), _) if holder == me => view! {
             <p class="held">{move || t_string!(i18n, held_by_you)}</p>
-            <button type="button" class="button secondary" disabled=pending on:click=move |_| { action.dispatch(Tool::Release); }>
+            <button type="button" class="button secondary" disabled=pending on:click=move |_| { run(Tool::Release); }>
                 {move || t_string!(i18n, hold_release)}
             </button>
         }
@@ -70,14 +65,14 @@ pub fn CaseTools(
             let label = name.clone();
             view! {
                 <p class="held">{move || t_string!(i18n, held_by, name = name.clone()).to_string()}</p>
-                <button type="button" class="button secondary" disabled=pending on:click=move |_| { action.dispatch(Tool::Hold { take_over: true }); }>
+                <button type="button" class="button secondary" disabled=pending on:click=move |_| { run(Tool::Hold { take_over: true }); }>
                     {move || t_string!(i18n, hold_take_over, name = label.clone()).to_string()}
                 </button>
             }
             .into_any()
         }
         _ => view! {
-            <button type="button" class="button secondary" disabled=pending on:click=move |_| { action.dispatch(Tool::Hold { take_over: false }); }>
+            <button type="button" class="button secondary" disabled=pending on:click=move |_| { run(Tool::Hold { take_over: false }); }>
                 {move || t_string!(i18n, hold_take)}
             </button>
         }
@@ -93,11 +88,11 @@ pub fn CaseTools(
                     type="checkbox"
                     prop:checked=free_return
                     disabled=pending
-                    on:change=move |ev| { action.dispatch(Tool::FreeReturn(event_target_checked(&ev))); }
+                    on:change=move |ev| { run(Tool::FreeReturn(event_target_checked(&ev))); }
                 />
                 {move || t_string!(i18n, free_return)}
             </label>
-            {move || action.value().get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{labels::api_error(i18n, &e)}</p> })}
+            {move || write.error().map(|e| view! { <p class="form-error" role="alert">{labels::api_error(i18n, &e)}</p> })}
         </section>
     }
 }

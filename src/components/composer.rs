@@ -12,6 +12,7 @@ use crate::drafts::DraftSlot;
 use crate::fetched::Fetched;
 use crate::i18n::*;
 use crate::labels;
+use crate::write::Write;
 
 /// Files one post may carry (the server refuses more).
 const MAX_FILES: usize = 10;
@@ -57,12 +58,13 @@ pub fn Composer(
     let files = RwSignal::new(Vec::<Attachment>::new());
     let uploading = RwSignal::new(0usize);
     let upload_error = RwSignal::new(None::<ApiError>);
-    let send = {
+    let send = Write::new();
+    let dispatch = {
         let slot = slot.clone();
-        Action::new_local(move |body: &String| {
-            let (slot, body) = (slot.clone(), body.clone());
+        Callback::new(move |body: String| {
+            let slot = slot.clone();
             let attachment_ids = files.with_untracked(|f| f.iter().map(|a| a.id).collect());
-            async move {
+            send.run(async move {
                 let result = api::post(
                     case_id,
                     kind,
@@ -75,31 +77,33 @@ pub fn Composer(
                 )
                 .await;
                 match &result {
+                    // A live update may have replaced this composer while the
+                    // post was under way: hence `try_`, which skips what is gone.
                     Ok(case) => {
                         slot.clear();
-                        files.set(Vec::new());
-                        text.set(String::new());
+                        files.try_set(Vec::new());
+                        text.try_set(String::new());
                         // The reload that follows may reuse this very field;
                         // empty it now rather than trust the diff to.
-                        if let Some(field) = field.get_untracked() {
+                        if let Some(field) = field.try_get_untracked().flatten() {
                             field.set_value("");
                         }
-                        on_sent.run(case.clone());
+                        on_sent.try_run(case.clone());
                     }
                     Err(ApiError::Conflict(kind)) if kind == "stale-version" => {
                         // The key belonged to a send that can no longer happen.
                         slot.clear();
                         slot.save_text(&body);
-                        on_stale.run(());
+                        on_stale.try_run(());
                     }
                     Err(_) => {}
                 }
-                result
-            }
+                result.map(drop)
+            })
         })
     };
-    let pending = send.pending();
-    let error = move || send.value().get().and_then(Result::err);
+    let pending = Signal::derive(move || send.pending());
+    let error = move || send.error();
     let field_error =
         move || error().and_then(|e| e.field("body").map(|f| labels::field_error(i18n, &f.code)));
     // A stale case is announced by the case page itself, above the reload.
@@ -172,7 +176,7 @@ pub fn Composer(
     let submit = move || {
         let body = text.get_untracked();
         if !body.trim().is_empty() && !pending.get_untracked() && uploading.get_untracked() == 0 {
-            send.dispatch(body);
+            dispatch.run(body);
         }
     };
     let id = format!("composer-{case_id}-{name}");

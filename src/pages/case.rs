@@ -1,24 +1,27 @@
 use claimdesk_shared::wire::{CaseAlert, CaseDetail};
 use claimdesk_shared::{CaseId, Handler, Inbox, Role};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiError};
 use crate::case_context::provide_case_context;
 use crate::components::case_tools::CaseTools;
 use crate::components::conversation::Conversation;
 use crate::components::deadline_details::DeadlineDetails;
+use crate::components::decided::Decided;
 use crate::components::decision_panel::DecisionPanel;
 use crate::components::error_view::ErrorView;
 use crate::components::event_timeline::EventTimeline;
 use crate::components::notes_panel::NotesPanel;
+use crate::components::proposal_card::ProposalCard;
 use crate::components::receipt::Receipt;
 use crate::components::status_badge::StatusBadge;
 use crate::fetched::Fetched;
 use crate::format;
 use crate::i18n::*;
 use crate::labels;
-use crate::routes::{AppRoute, CaseTab};
+use crate::live::use_live;
+use crate::routes::{segment, AppRoute, CaseTab};
 use crate::session::use_session;
 
 /// `/cases/:id/:tab`: one case, with a deep link per tab, and for the desk
@@ -26,20 +29,28 @@ use crate::session::use_session;
 #[component]
 pub fn CasePage() -> impl IntoView {
     let session = use_session();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<CaseId>().ok())
-    });
-    let tab = Memo::new(move |_| CaseTab::from_slug(params.read().get("tab").as_deref()));
+    let path = use_location().pathname;
+    let id = Memo::new(move |_| segment(&path.read(), 1).and_then(|s| s.parse::<CaseId>().ok()));
+    let tab = Memo::new(move |_| CaseTab::from_slug(segment(&path.read(), 2)));
     let case = Fetched::new(move || {
         let id = id.get();
         async move {
             match id {
                 Some(id) => api::case(id).await,
                 None => Err(ApiError::NotFound),
+            }
+        }
+    });
+    // A colleague (or the customer) changed this case: show the new version.
+    let live = use_live();
+    Effect::new(move |seen: Option<()>| {
+        live.last.track();
+        let shown = case.value_untracked();
+        if seen.is_some() {
+            if let (Some(id), Some(detail)) = (id.get_untracked(), shown) {
+                if untrack(|| live.touches(id, detail.version)) {
+                    case.refetch();
+                }
             }
         }
     });
@@ -127,14 +138,29 @@ fn CaseView(
         .deadline
         .clone()
         .map(|deadline| view! { <DeadlineDetails deadline=deadline/> });
-    let aside = desk.then(|| {
+    let aside = if desk {
         view! {
             <aside class="case-aside">
                 {open.then(|| view! { <CaseTools case=case.clone() me=me/> })}
                 <DecisionPanel case=case role=role/>
             </aside>
         }
-    });
+        .into_any()
+    } else {
+        // The customer's side: the merchant's open proposal, or the outcome.
+        view! {
+            <aside class="case-aside">
+                {open.then(|| view! { <ProposalCard case=case.clone()/> })}
+                {(!open).then(|| view! {
+                    <section class="card" aria-labelledby="outcome-heading">
+                        <h2 id="outcome-heading">{move || t_string!(i18n, outcome_title)}</h2>
+                        <Decided case=case/>
+                    </section>
+                })}
+            </aside>
+        }
+        .into_any()
+    };
     view! {
         <article class="case">
             <a class="back" href=back>{move || t_string!(i18n, back_to_inbox)}</a>
@@ -151,7 +177,7 @@ fn CaseView(
             {move || stale.get().then(|| view! { <p class="alert alert-warn" role="alert">{move || t_string!(i18n, err_conflict_stale)}</p> })}
             {alerts}
             {platform.then(|| view! { <p class="alert alert-info" role="note">{move || t_string!(i18n, handled_by_platform)}</p> })}
-            <div class=if desk { "case-body with-aside" } else { "case-body" }>
+            <div class="case-body with-aside">
                 <div class="case-main">
                     <nav class="tabs" aria-label=move || t_string!(i18n, case_sections)>{tabs}</nav>
                     {panel}

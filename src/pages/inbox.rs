@@ -1,16 +1,20 @@
-use claimdesk_shared::{CaseSort, Inbox, Kind, Reason, Role};
+use claimdesk_shared::wire::BulkCase;
+use claimdesk_shared::{Inbox, Role};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiError, CaseQuery};
+use crate::components::bulk_send::BulkSend;
 use crate::components::case_table::CaseTable;
 use crate::components::error_view::ErrorView;
+use crate::components::inbox_filters::InboxFilters;
 use crate::components::loading::Loading;
 use crate::fetched::Fetched;
 use crate::i18n::*;
 use crate::labels;
-use crate::routes::AppRoute;
+use crate::live::use_live;
+use crate::routes::{segment, AppRoute};
 use crate::session::use_session;
 
 /// `/inbox/:inbox?q=&kind=&reason=&page=`: one inbox of the signed-in role.
@@ -20,7 +24,7 @@ use crate::session::use_session;
 pub fn InboxPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let params = use_params_map();
+    let path = use_location().pathname;
     let query = use_query_map();
     // Read once: the shell renders pages only for a known user, and a role
     // change means sign-out, which disposes this page. Tracking it would
@@ -29,10 +33,7 @@ pub fn InboxPage() -> impl IntoView {
     let role = move || role;
     // What the address asks for; `None` for an inbox this role does not have.
     let requested = Memo::new(move |_| {
-        let inbox = params
-            .read()
-            .get("inbox")
-            .and_then(|s| s.parse::<Inbox>().ok())?;
+        let inbox = segment(&path.read(), 1)?.parse::<Inbox>().ok()?;
         if !role().is_some_and(|role| inbox.visible_to(role)) {
             return None;
         }
@@ -41,8 +42,11 @@ pub fn InboxPage() -> impl IntoView {
     });
     // The query a list was fetched for travels with it, so the page can
     // tell when the list shown is not (yet) the one the address asks for.
+    let live = use_live();
     let cases = Fetched::new(move || {
         let wanted = requested.get();
+        // Someone changed a case: the list may have changed with it.
+        live.last.track();
         async move {
             let result = match wanted.clone() {
                 Some(query) => api::cases(query).await,
@@ -71,53 +75,30 @@ pub fn InboxPage() -> impl IntoView {
         let go = go.clone();
         move |ev: leptos::ev::Event| go(&|q: &mut CaseQuery| q.q = event_target_value(&ev))
     };
-    let on_kind = {
-        let go = go.clone();
-        move |ev: leptos::ev::Event| {
-            go(&|q: &mut CaseQuery| q.kind = event_target_value(&ev).parse().ok())
-        }
-    };
-    let on_reason = {
-        let go = go.clone();
-        move |ev: leptos::ev::Event| {
-            go(&|q: &mut CaseQuery| q.reason = event_target_value(&ev).parse().ok())
-        }
-    };
-    let on_sort = {
-        let go = go.clone();
-        move |ev: leptos::ev::Event| {
-            go(&|q: &mut CaseQuery| q.sort = event_target_value(&ev).parse().ok())
-        }
-    };
-    let on_soon = move |ev: leptos::ev::Event| {
-        go(&|q: &mut CaseQuery| q.breaching_soon = event_target_checked(&ev))
-    };
     // The response clock is the desk's: customers neither sort nor filter by it.
-    let desk = move || role().is_some_and(|role| role != Role::Customer);
-    let sort = move || {
-        requested.get().map(|q| {
-            q.sort.unwrap_or(if q.inbox == Inbox::Open && desk() {
-                CaseSort::Deadline
-            } else {
-                CaseSort::Newest
-            })
-        })
-    };
-    let sort_options = CaseSort::ALL
-        .iter()
-        .map(|&option| {
-            let label = move || match option {
-                CaseSort::Deadline => t_string!(i18n, sort_deadline),
-                CaseSort::Newest => t_string!(i18n, sort_newest),
-                CaseSort::Oldest => t_string!(i18n, sort_oldest),
-                CaseSort::Value => t_string!(i18n, sort_value),
-            };
-            view! {
-                <option value=option.as_str() hidden=move || option == CaseSort::Deadline && !desk() selected=move || sort() == Some(option)>{label}</option>
-            }
-        })
-        .collect_view();
+    let desk = role().is_some_and(|role| role != Role::Customer);
+    let on_filters =
+        Callback::new(move |query: CaseQuery| go(&|q: &mut CaseQuery| *q = query.clone()));
 
+    // The Prepared view sends what it lists, as the agent saw it.
+    let prepared_view =
+        Memo::new(move |_| requested.get().is_some_and(|q| q.inbox == Inbox::Prepared));
+    let listed = Signal::derive(move || {
+        cases
+            .ok()
+            .and_then(|(_, result)| result.ok())
+            .map(|page| {
+                page.items
+                    .iter()
+                    .filter(|c| c.prepared.is_some())
+                    .map(|c| BulkCase {
+                        id: c.id,
+                        version: c.version,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
     let title = move || {
         requested
             .get()
@@ -125,14 +106,6 @@ pub fn InboxPage() -> impl IntoView {
             .unwrap_or_default()
     };
     let q = move || requested.get().map(|q| q.q).unwrap_or_default();
-    let kind_options = Kind::ALL
-        .iter()
-        .map(|&kind| view! { <option value=kind.as_str() selected=move || requested.get().and_then(|q| q.kind) == Some(kind)>{move || labels::kind(i18n, kind)}</option> })
-        .collect_view();
-    let reason_options = Reason::ALL
-        .iter()
-        .map(|&reason| view! { <option value=reason.as_str() selected=move || requested.get().and_then(|q| q.reason) == Some(reason)>{move || labels::reason(i18n, reason)}</option> })
-        .collect_view();
     view! {
         <div class="inbox">
             <div class="page-head">
@@ -148,33 +121,8 @@ pub fn InboxPage() -> impl IntoView {
                     />
                 </form>
             </div>
-            <fieldset class="filters">
-                <legend class="visually-hidden">{move || t_string!(i18n, filters_label)}</legend>
-                <label>
-                    <span>{move || t_string!(i18n, filter_kind)}</span>
-                    <select on:change=on_kind>
-                        <option value="">{move || t_string!(i18n, filter_any)}</option>
-                        {kind_options}
-                    </select>
-                </label>
-                <label>
-                    <span>{move || t_string!(i18n, filter_reason)}</span>
-                    <select on:change=on_reason>
-                        <option value="">{move || t_string!(i18n, filter_any)}</option>
-                        {reason_options}
-                    </select>
-                </label>
-                <label>
-                    <span>{move || t_string!(i18n, sort_label)}</span>
-                    <select on:change=on_sort>{sort_options}</select>
-                </label>
-                {move || desk().then(|| view! {
-                    <label class="check">
-                        <input type="checkbox" prop:checked=move || requested.get().is_some_and(|q| q.breaching_soon) on:change=on_soon.clone()/>
-                        <span>{move || t_string!(i18n, filter_breaching_soon)}</span>
-                    </label>
-                })}
-            </fieldset>
+            <InboxFilters requested=requested on_change=on_filters desk=desk/>
+            {move || prepared_view.get().then(|| view! { <BulkSend listed=listed on_sent=Callback::new(move |_| cases.refetch())/> })}
             {cases.view(move |(shown, result)| {
                     // While the next list loads the previous one stays, dimmed
                     // and marked busy, so nobody acts on rows of the wrong inbox.
@@ -183,7 +131,7 @@ pub fn InboxPage() -> impl IntoView {
                         (Ok(page), Some(role)) => {
                             let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
                             let (total, current) = (page.total, page.page);
-                            let searched = requested.get_untracked().is_some_and(|q| !q.q.is_empty() || q.kind.is_some() || q.reason.is_some() || q.breaching_soon);
+                            let searched = requested.get_untracked().is_some_and(|q| !q.q.is_empty() || q.kind.is_some() || q.reason.is_some() || q.breaching_soon || q.min_value.is_some() || q.max_value.is_some() || q.min_age_days.is_some() || q.max_age_days.is_some());
                             let nav_to = move |p: i64| {
                                 requested
                                     .get_untracked()

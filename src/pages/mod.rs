@@ -4,4 +4,5 @@ pub mod case;
 pub mod home;
 pub mod inbox;
 pub mod not_found;
+pub mod quick_texts;
 pub mod sign_in;

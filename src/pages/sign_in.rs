@@ -17,8 +17,8 @@ pub fn SignInPage() -> impl IntoView {
     let session = use_session();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let pending = session.sign_in.pending();
-    let error = move || session.sign_in.value().get().and_then(Result::err);
+    let pending = Signal::derive(move || session.signing_in.pending());
+    let error = move || session.signing_in.error();
     let field_error = move |field: &'static str| {
         move || error().and_then(|e| e.field(field).map(|f| labels::field_error(i18n, &f.code)))
     };
@@ -29,7 +29,7 @@ pub fn SignInPage() -> impl IntoView {
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        session.sign_in.dispatch(SignIn {
+        session.sign_in(SignIn {
             email: email.get_untracked(),
             password: password.get_untracked(),
         });

@@ -17,6 +17,10 @@ export const users = {
   /** Fjäll Outdoor's agent (Swedish): the response-clock spec moves the
    * server's clock past its near-breach case; no other spec uses this desk. */
   clockMerchant: { email: "maja@fjalloutdoor.example", name: "Maja Holm" },
+  /** Studio Klei's agents (Dutch): the quick-texts spec changes their desk's
+   * quick texts (and their language); no other spec uses this desk. */
+  textsMerchant: { email: "ruben@studioklei.example", name: "Ruben Smit" },
+  textsColleague: { email: "femke@studioklei.example", name: "Femke Bakker" },
 };
 
 /** Every test talks to the server global-setup started, and fails if the

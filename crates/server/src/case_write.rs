@@ -6,17 +6,29 @@
 //! statement both detects a stale writer (two agents on one case get a
 //! conflict, not a silent overwrite) and takes SQLite's write lock at once,
 //! so the read-modify-write that follows cannot interleave with another.
+//!
+//! Once committed, the change is published to the live updates
+//! (`live.rs`): one event per write, with the case's new version and status.
 
 use chrono::{DateTime, Utc};
+use claimdesk_shared::wire::CaseChanged;
 use claimdesk_shared::{CaseAction, CaseId, EventKind, Handler, Role, Status, TransitionError};
 use serde_json::json;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
+use crate::live::Live;
 use crate::routes::cases::column;
-use crate::scope::Scope;
+use crate::scope::{CaseOwners, Scope};
 use crate::state::AppState;
+
+/// The assignments (for `UPDATE cases SET …`) that discard a case's
+/// prepared decision.
+pub const CLEAR_PREPARED: &str =
+    "prepared = 0, prepared_decision = NULL, prepared_by = NULL, prepared_at = NULL";
+/// The assignments that withdraw a case's open proposal.
+pub const CLEAR_PROPOSAL: &str = "proposal_note = NULL, proposal_amount_minor = NULL, proposal_lines = NULL, proposal_made_at = NULL";
 
 /// A case as the write path needs it.
 #[derive(Debug, sqlx::FromRow)]
@@ -25,6 +37,7 @@ struct CaseRow {
     order_id: i64,
     merchant_id: i64,
     customer_id: i64,
+    marketplace_id: i64,
     status: String,
     handler: String,
     held_by: Option<i64>,
@@ -84,6 +97,10 @@ pub struct CaseWrite<'u> {
     /// The status when the write began: a change means the response clock
     /// must be recomputed before committing.
     status_before: Status,
+    /// The version this write gives the case (the claimed one plus one).
+    version: i64,
+    marketplace_id: i64,
+    live: Live,
 }
 
 /// What the problem detail says for each refusal of the status machine.
@@ -170,8 +187,8 @@ impl<'u> CaseWrite<'u> {
             });
         }
         let row: CaseRow = sqlx::query_as(
-            "SELECT id, order_id, merchant_id, customer_id, status, handler, held_by, free_return,
-                    claimed_value_minor, refunded_minor FROM cases WHERE id = ?",
+            "SELECT id, order_id, merchant_id, customer_id, marketplace_id, status, handler, held_by,
+                    free_return, claimed_value_minor, refunded_minor FROM cases WHERE id = ?",
         )
         .bind(id.0)
         .fetch_one(&mut *tx)
@@ -192,6 +209,9 @@ impl<'u> CaseWrite<'u> {
             tx,
             actor,
             status_before: case.status,
+            version: version + 1,
+            marketplace_id: row.marketplace_id,
+            live: state.live.clone(),
             case,
             now,
         })
@@ -235,6 +255,7 @@ impl<'u> CaseWrite<'u> {
 
     /// Moves the case to `to` (if it is not there already), with its event,
     /// and keeps the order's payout blocked exactly while a case is open.
+    /// A case that closes keeps no prepared decision and no open proposal.
     pub async fn set_status(&mut self, to: Status) -> ApiResult<()> {
         let from = self.case.status;
         if from == to {
@@ -247,6 +268,14 @@ impl<'u> CaseWrite<'u> {
             .bind(self.case.id.0)
             .execute(&mut *self.tx)
             .await?;
+        if to.is_closed() {
+            sqlx::query(&format!(
+                "UPDATE cases SET {CLEAR_PREPARED}, {CLEAR_PROPOSAL} WHERE id = ?"
+            ))
+            .bind(self.case.id.0)
+            .execute(&mut *self.tx)
+            .await?;
+        }
         self.event(EventKind::StatusChanged, json!({ "from": from, "to": to }))
             .await?;
         sqlx::query(
@@ -298,13 +327,26 @@ impl<'u> CaseWrite<'u> {
     /// Makes every change of this write visible at once. When the status
     /// changed, the stored response clock is recomputed in the same
     /// transaction (and a settled response recorded: met, unless the
-    /// system acted because the clock ran out).
+    /// system acted because the clock ran out). Once committed, the change
+    /// goes to the live updates.
     pub async fn commit(mut self) -> ApiResult<()> {
         if self.case.status != self.status_before {
             let breached = matches!(self.actor, Actor::System);
             crate::sla::clock::refresh(&mut self.tx, self.case.id.0, self.now, breached).await?;
         }
         self.tx.commit().await?;
+        self.live.publish(
+            CaseOwners {
+                merchant_id: self.case.merchant_id,
+                customer_id: self.case.customer_id,
+                marketplace_id: self.marketplace_id,
+            },
+            CaseChanged {
+                id: self.case.id,
+                version: self.version,
+                status: self.case.status,
+            },
+        );
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod etag;
 pub mod idempotency;
+pub mod live;
 pub mod mail;
 pub mod openapi;
 pub mod routes;

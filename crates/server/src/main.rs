@@ -105,9 +105,13 @@ async fn main() -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     // Test harnesses read this line to learn the port when started with port 0.
     println!("claimdesk listening on http://{addr}");
+    let live = state.live.clone();
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let _ = tokio::signal::ctrl_c().await;
+            // The event streams never end by themselves: end them, or the
+            // shutdown would wait for every browser to hang up.
+            live.close();
         })
         .await?;
     Ok(())

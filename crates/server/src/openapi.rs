@@ -28,6 +28,10 @@ use crate::routes;
         routes::events::events_list,
         routes::deadline::deadline_get,
         routes::decisions::decision_create,
+        routes::decisions::proposal_accept,
+        routes::prepared::prepared_put,
+        routes::prepared::prepared_delete,
+        routes::prepared::prepared_send,
         routes::decisions::return_received,
         routes::decisions::hold_take,
         routes::decisions::hold_release,
@@ -38,6 +42,7 @@ use crate::routes;
         routes::quick_texts::quick_texts_update,
         routes::quick_texts::quick_texts_delete,
         routes::files::file_get,
+        routes::stream::stream_get,
     )
 )]
 pub struct ApiDoc;

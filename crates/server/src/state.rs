@@ -1,4 +1,5 @@
-//! What every handler shares: the database pool and the configuration.
+//! What every handler shares: the database pool, the configuration and the
+//! channel of live updates.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -6,6 +7,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqlitePool;
+
+use crate::live::Live;
 
 /// Settings that do not change while the server runs.
 #[derive(Clone, Debug, Default)]
@@ -24,6 +27,8 @@ pub struct Config {
 pub struct AppState {
     pub db: SqlitePool,
     pub config: Arc<Config>,
+    /// Committed case changes, for the event streams (`live.rs`).
+    pub live: Live,
     /// How far the test clock moved this server's time, in seconds; always
     /// 0 outside test mode.
     clock_offset: Arc<AtomicI64>,
@@ -34,6 +39,7 @@ impl AppState {
         AppState {
             db,
             config: Arc::new(config),
+            live: Live::new(),
             clock_offset: Arc::new(AtomicI64::new(0)),
         }
     }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use claimdesk_shared::{CaseAction, CaseId, EventKind, Outcome};
 use serde_json::json;
 
-use crate::case_write::{queue_email, CaseWrite, Email, Recipient};
+use crate::case_write::{queue_email, CaseWrite, Email, Recipient, CLEAR_PREPARED};
 use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
 
@@ -250,10 +250,14 @@ async fn act(
         }
         Breach::Escalate => {
             let to = write.next_status(CaseAction::Escalate)?;
-            sqlx::query("UPDATE cases SET handler = 'platform' WHERE id = ?")
-                .bind(id.0)
-                .execute(write.conn())
-                .await?;
+            // The platform decides now: a decision the merchant prepared
+            // can no longer be sent.
+            sqlx::query(&format!(
+                "UPDATE cases SET handler = 'platform', {CLEAR_PREPARED} WHERE id = ?"
+            ))
+            .bind(id.0)
+            .execute(write.conn())
+            .await?;
             write.set_status(to).await?;
             write
                 .notify(

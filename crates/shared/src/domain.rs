@@ -208,5 +208,13 @@ string_enum! {
         TakenOver = "taken_over",
         FreeReturnOn = "free_return_on",
         FreeReturnOff = "free_return_off",
+        /// A decision was drafted (the "concept"), not sent.
+        DecisionPrepared = "decision_prepared",
+        /// The drafted decision was thrown away.
+        PreparedDiscarded = "prepared_discarded",
+        /// The desk proposed something in the chat for the customer to accept.
+        ProposalMade = "proposal_made",
+        /// The customer accepted the desk's proposal.
+        ProposalAccepted = "proposal_accepted",
     }
 }

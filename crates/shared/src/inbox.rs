@@ -14,6 +14,8 @@ string_enum! {
         Platform = "platform",
         // Merchant view: the open cases the signed-in agent holds.
         HeldByMe = "held_by_me",
+        // Merchant view: the open cases with a prepared (drafted, unsent) decision.
+        Prepared = "prepared",
         // Customer inbox.
         Mine = "mine",
         // Support inboxes.
@@ -33,6 +35,7 @@ impl Inbox {
                 Inbox::Rejected,
                 Inbox::Platform,
                 Inbox::HeldByMe,
+                Inbox::Prepared,
             ],
             Role::Customer => &[Inbox::Mine],
             Role::Support => &[Inbox::PlatformReview, Inbox::All],
@@ -47,7 +50,7 @@ impl Inbox {
             Inbox::Approved => &[Status::Resolved],
             Inbox::Rejected => &[Status::Rejected],
             Inbox::Platform | Inbox::PlatformReview => &[Status::PlatformReview],
-            Inbox::HeldByMe => &[
+            Inbox::HeldByMe | Inbox::Prepared => &[
                 Status::Submitted,
                 Status::AwaitingMerchant,
                 Status::AwaitingCustomer,
@@ -57,10 +60,10 @@ impl Inbox {
         }
     }
 
-    /// Views cut across the inboxes (a case in "Held by me" is also in Open
-    /// or Parked); inboxes partition the cases.
+    /// Views cut across the inboxes (a case in "Held by me" or "Prepared"
+    /// is also in Open or Parked); inboxes partition the cases.
     pub const fn is_view(self) -> bool {
-        matches!(self, Inbox::HeldByMe)
+        matches!(self, Inbox::HeldByMe | Inbox::Prepared)
     }
 
     /// Whether `role` may open this inbox.
@@ -85,6 +88,18 @@ mod tests {
     }
 
     #[test]
+    fn prepared_is_a_merchant_view_of_open_cases_after_held_by_me() {
+        let merchant = Inbox::for_role(Role::Merchant);
+        let held = merchant.iter().position(|i| *i == Inbox::HeldByMe);
+        let prepared = merchant.iter().position(|i| *i == Inbox::Prepared);
+        assert_eq!(prepared, held.map(|h| h + 1));
+        assert!(Inbox::Prepared.is_view());
+        assert_eq!(Inbox::Prepared.statuses(), Inbox::HeldByMe.statuses());
+        assert!(Inbox::Prepared.statuses().iter().all(|s| s.is_open()));
+        assert_eq!("prepared".parse::<Inbox>(), Ok(Inbox::Prepared));
+    }
+
+    #[test]
     fn inboxes_per_role() {
         let table = [
             (Inbox::Open, Role::Merchant, true),
@@ -93,6 +108,9 @@ mod tests {
             (Inbox::Mine, Role::Support, false),
             (Inbox::PlatformReview, Role::Support, true),
             (Inbox::All, Role::Merchant, false),
+            (Inbox::Prepared, Role::Merchant, true),
+            (Inbox::Prepared, Role::Customer, false),
+            (Inbox::Prepared, Role::Support, false),
         ];
         for (inbox, role, expected) in table {
             assert_eq!(inbox.visible_to(role), expected, "{inbox} for {role}");

@@ -66,6 +66,9 @@ pub struct UpdateMe {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CaseSummary {
     pub id: CaseId,
+    /// The case's version, for writes made from the list (bulk send).
+    #[serde(default)]
+    pub version: i64,
     pub kind: Kind,
     pub reason: Reason,
     pub status: Status,
@@ -89,6 +92,10 @@ pub struct CaseSummary {
     pub due_at: Option<DateTime<Utc>>,
     /// What happens when `due_at` passes (with `due_at` only).
     pub on_breach: Option<OnBreach>,
+    /// The kind of the decision prepared on the case but not sent yet
+    /// (desk only; always `None` for customers).
+    #[serde(default)]
+    pub prepared: Option<DecisionKind>,
 }
 
 /// A page of an inbox, from `GET /api/v1/cases`.
@@ -187,6 +194,46 @@ pub struct CaseDetail {
     pub version: i64,
     #[serde(deserialize_with = "crate::timestamp::utc")]
     pub updated_at: DateTime<Utc>,
+    /// The decision drafted but not sent yet (desk only; always `None` for
+    /// customers).
+    #[serde(default)]
+    pub prepared: Option<PreparedDecision>,
+    /// The desk's open proposal, waiting for the customer to accept it
+    /// (the customer sees it too).
+    #[serde(default)]
+    pub proposal: Option<Proposal>,
+}
+
+/// A decision drafted on a case (the "concept"), to be sent later, alone or
+/// with others in one bulk send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PreparedDecision {
+    pub kind: DecisionKind,
+    /// Refunds: the amount that will be refunded; proposals: the refund
+    /// offered, if any.
+    pub amount_minor: Option<i64>,
+    pub note: Option<String>,
+    /// The lines refunded (or offered) one by one, when chosen so.
+    #[serde(default)]
+    pub lines: Vec<RefundLine>,
+    /// The name of the agent who prepared it.
+    pub prepared_by: String,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
+    pub prepared_at: DateTime<Utc>,
+}
+
+/// What the desk proposed in the chat, open until the customer accepts it
+/// (`POST /cases/{id}/proposal/accept`) or the desk decides otherwise.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Proposal {
+    /// The offer, in the desk's words (also a message in the conversation).
+    pub note: String,
+    /// The refund the customer gets by accepting, if any.
+    pub amount_minor: Option<i64>,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
+    pub made_at: DateTime<Utc>,
 }
 
 /// A notice shown at the top of a case for the agent.
@@ -275,6 +322,19 @@ pub enum DecisionKind {
     ReturnLabel,
     /// Decline, with a reason the customer sees.
     Reject,
+    /// Propose something in the chat (a partial refund, a discount) that
+    /// the customer may accept; accepting resolves the case.
+    Proposal,
+}
+
+/// One order line refunded (or offered) by quantity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RefundLine {
+    /// The order line's id (`OrderLineView::id`); the case must claim it.
+    pub line_id: i64,
+    /// How many, 1 to the claimed quantity.
+    pub quantity: i64,
 }
 
 /// `POST /cases/{id}/decision`.
@@ -287,9 +347,50 @@ pub struct Decision {
     /// value when left out.
     #[serde(default)]
     pub amount_minor: Option<i64>,
-    /// Rejection reason (required) or instructions for the customer.
+    /// Rejection reason or proposal (required for both) or instructions
+    /// for the customer.
     #[serde(default)]
     pub note: Option<String>,
+    /// Refunds and proposals: the claimed lines refunded, by quantity; the
+    /// amount is then their sum (`amount_minor`, when also sent, must equal it).
+    #[serde(default)]
+    pub lines: Vec<RefundLine>,
+}
+
+/// `POST /api/v1/prepared/send`: send the prepared decisions of these
+/// cases (1 to 200), each as the version the sender saw.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BulkSend {
+    pub cases: Vec<BulkCase>,
+}
+
+/// One case of a bulk send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BulkCase {
+    pub id: CaseId,
+    pub version: i64,
+}
+
+/// What a bulk send did: one outcome per requested case, in request order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BulkResult {
+    pub results: Vec<BulkOutcome>,
+}
+
+/// One case's outcome in a bulk send: sent (with the status it moved to),
+/// or refused with the problem a single decision would have met.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BulkOutcome {
+    pub id: CaseId,
+    pub ok: bool,
+    /// The case's status after the send (when `ok`).
+    pub status: Option<Status>,
+    /// Why this case was not sent (when not `ok`).
+    pub problem: Option<Problem>,
 }
 
 /// Writes that only need the version the writer saw (return received,
@@ -472,4 +573,81 @@ pub struct DeadlineView {
     pub skipped_days: Vec<SkippedDay>,
     pub pauses: Vec<ClockPause>,
     pub on_breach: OnBreach,
+}
+
+/// One committed change to a case, as `GET /api/v1/stream` sends it
+/// (`event: case`): whatever shows the case is out of date when `version`
+/// is newer than the one it holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseChanged {
+    pub id: CaseId,
+    pub version: i64,
+    pub status: Status,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The per-line refund is additive: a decision as sent before it (no
+    /// `lines`) still reads, and lines travel as `{line_id, quantity}`.
+    #[test]
+    fn decisions_read_with_and_without_lines() {
+        let old: Decision =
+            serde_json::from_str(r#"{"version":3,"kind":"refund","amount_minor":100}"#).unwrap();
+        assert!(old.lines.is_empty());
+        let new: Decision = serde_json::from_str(
+            r#"{"version":3,"kind":"proposal","note":"10 % off","lines":[{"line_id":7,"quantity":2}]}"#,
+        )
+        .unwrap();
+        assert_eq!(new.kind, DecisionKind::Proposal);
+        assert_eq!(
+            new.lines,
+            [RefundLine {
+                line_id: 7,
+                quantity: 2
+            }]
+        );
+        assert_eq!(
+            serde_json::to_value(DecisionKind::Proposal).unwrap(),
+            "proposal"
+        );
+    }
+
+    #[test]
+    fn prepared_decisions_and_proposals_round_trip() {
+        let at = DateTime::parse_from_rfc3339("2026-11-18T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let prepared = PreparedDecision {
+            kind: DecisionKind::Refund,
+            amount_minor: Some(64_900),
+            note: None,
+            lines: vec![RefundLine {
+                line_id: 1,
+                quantity: 1,
+            }],
+            prepared_by: "Anna Lindqvist".to_owned(),
+            prepared_at: at,
+        };
+        let json = serde_json::to_string(&prepared).unwrap();
+        assert_eq!(
+            serde_json::from_str::<PreparedDecision>(&json).unwrap(),
+            prepared
+        );
+        let proposal = Proposal {
+            note: "A 20 % discount".to_owned(),
+            amount_minor: None,
+            made_at: at,
+        };
+        let json = serde_json::to_string(&proposal).unwrap();
+        assert_eq!(serde_json::from_str::<Proposal>(&json).unwrap(), proposal);
+        let outcome: BulkOutcome = serde_json::from_str(
+            r#"{"id":"C-10001","ok":false,"status":null,"problem":{"type":"urn:claimdesk:problem:stale-version","title":"t","status":409}}"#,
+        )
+        .unwrap();
+        assert_eq!(outcome.id, CaseId(10001));
+        assert_eq!(outcome.problem.unwrap().status, 409);
+    }
 }

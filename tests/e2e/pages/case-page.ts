@@ -34,7 +34,10 @@ export class CasePage {
   /** Chooses a decision, fills it in, reviews it and returns the confirmation. */
   async review(kind: string, fill?: { amount?: string; note?: string }) {
     await this.decision.getByLabel(kind, { exact: true }).check();
-    if (fill?.amount !== undefined) await this.decision.getByLabel("Amount to refund").fill(fill.amount);
+    if (fill?.amount !== undefined) {
+      await this.decision.getByLabel("Another amount").check();
+      await this.decision.getByLabel("Amount to refund").fill(fill.amount);
+    }
     if (fill?.note !== undefined) await this.decision.locator("#decision-note").fill(fill.note);
     await this.decision.getByRole("button", { name: "Review" }).click();
     return this.page.getByRole("alertdialog");

@@ -1,25 +1,15 @@
-import { test as base, expect, expectAccessible, users } from "../fixtures";
+import { expect, expectAccessible, users } from "../fixtures";
+import { testWithOwnServer } from "../own-server";
 import { SignInPage } from "../pages/sign-in-page";
 import { InboxPage } from "../pages/inbox-page";
 import { CasePage } from "../pages/case-page";
-import { startServer, Server } from "../server";
 
 // A Wednesday: business hours, whatever day the suite runs on.
 const START = "2026-11-18T10:00:00Z";
 
 // This spec moves its server's clock, so it gets a server of its own, seeded
 // as of START, and a browser whose clock reads START too.
-const test = base.extend<{}, { clockServer: Server }>({
-  clockServer: [
-    async ({}, use) => {
-      const server = await startServer(["--test-clock", "--test-clock-at", START]);
-      await use(server);
-      server.stop();
-    },
-    { scope: "worker" },
-  ],
-  baseURL: async ({ clockServer }, use) => use(clockServer.url),
-});
+const test = testWithOwnServer(["--test-clock", "--test-clock-at", START]);
 
 // The seed puts one Fjäll Outdoor case three hours from its response
 // deadline, below the automatic refund cap; every other seeded clock has at

@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{
-    Attachment, CaseAlert, CaseDetail, CasePage, CaseSummary, CustomerView, InboxCount, OnBreach,
-    OrderLineView, OrderView, Problem,
+    Attachment, CaseAlert, CaseDetail, CasePage, CaseSummary, CustomerView, DecisionKind,
+    InboxCount, OnBreach, OrderLineView, OrderView, PreparedDecision, Problem, Proposal,
 };
 use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason, Role, Status, BREACH_WARNING_HOURS};
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiQuery, ApiResult, AppError};
+use crate::routes::decisions::StoredDecision;
 use crate::routes::files::file_url;
 use crate::scope::Scope;
 use crate::sla::clock::deadline_view;
@@ -25,6 +26,9 @@ const DEFAULT_PER_PAGE: i64 = 50;
 /// The most rows one request may ask for (a long list for a power user,
 /// and the 1,000-row render benchmark).
 const MAX_PER_PAGE: i64 = 1000;
+/// Ages beyond this many days filter like this many (no case is that old,
+/// and the arithmetic on dates stays in range).
+const MAX_AGE_DAYS: i64 = 100_000;
 
 /// Query of `GET /api/v1/cases`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -47,6 +51,14 @@ pub struct CaseQuery {
     /// Only cases whose response clock runs out within 12 hours, or has
     /// run out (desk only).
     pub breaching_soon: Option<bool>,
+    /// Only cases claiming at least this much (minor units).
+    pub min_value: Option<i64>,
+    /// Only cases claiming at most this much (minor units).
+    pub max_value: Option<i64>,
+    /// Only cases reported at least this many whole days ago.
+    pub min_age_days: Option<i64>,
+    /// Only cases reported less than this many days ago.
+    pub max_age_days: Option<i64>,
 }
 
 /// Reads a vocabulary column, treating an unknown value as corrupt data.
@@ -75,6 +87,17 @@ struct SummaryRow {
     due_at: Option<DateTime<Utc>>,
     open_claim_minor: i64,
     auto_refund_cap_minor: i64,
+    prepared_kind: Option<String>,
+    version: i64,
+}
+
+/// A decision kind as stored in JSON (`prepared_decision.kind`).
+fn decision_kind(value: &str) -> Result<DecisionKind, AppError> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).map_err(|_| {
+        AppError::Internal(anyhow::anyhow!(
+            "invalid decision kind {value:?} in the database"
+        ))
+    })
 }
 
 impl SummaryRow {
@@ -100,6 +123,12 @@ impl SummaryRow {
             held_by: self.held_by,
             due_at,
             on_breach,
+            // What the desk drafted stays with the desk.
+            prepared: match self.prepared_kind.filter(|_| desk) {
+                Some(kind) => Some(decision_kind(&kind)?),
+                None => None,
+            },
+            version: self.version,
         })
     }
 }
@@ -109,6 +138,7 @@ const SUMMARY_SELECT: &str = "SELECT c.id, c.kind, c.reason, c.status, c.handler
         o.number AS order_number, o.legacy_number, c.claimed_value_minor, o.currency,
         c.created_at, h.name AS held_by, c.due_at,
         c.claimed_value_minor - c.refunded_minor AS open_claim_minor, mk.auto_refund_cap_minor,
+        json_extract(c.prepared_decision, '$.kind') AS prepared_kind, c.version,
         (SELECT ol.title FROM case_lines cl JOIN order_lines ol ON ol.id = cl.order_line_id
           WHERE cl.case_id = c.id ORDER BY ol.id LIMIT 1) AS product_title";
 
@@ -142,6 +172,13 @@ struct Filters<'q> {
     reason: Option<Reason>,
     /// Only clocks running out before this instant.
     due_before: Option<DateTime<Utc>>,
+    /// Claimed value at least / at most (minor units).
+    min_value: Option<i64>,
+    max_value: Option<i64>,
+    /// Reported at or before this instant (old enough).
+    created_until: Option<DateTime<Utc>>,
+    /// Reported after this instant (young enough).
+    created_after: Option<DateTime<Utc>>,
 }
 
 /// The FROM clause of a list or count: the cases alone, driven by the
@@ -163,11 +200,10 @@ fn push_from(qb: &mut QueryBuilder<'_, Sqlite>, q: &str) {
     }
 }
 
-/// Appends the scope, inbox, filter and search conditions shared by a page
-/// and its count (after `push_from`).
-fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, user: &CurrentUser, filters: &Filters<'_>) {
-    Scope::of(user).push_case_filter(qb);
-    let statuses = filters.inbox.statuses();
+/// Appends the condition on the statuses `inbox` holds, if it does not hold
+/// every status.
+fn push_statuses(qb: &mut QueryBuilder<'_, Sqlite>, inbox: Inbox) {
+    let statuses = inbox.statuses();
     if !statuses.is_empty() {
         // Written out, not bound: the statuses come from the code, and
         // SQLite uses a partial index (migration 0008) only when it can see
@@ -178,8 +214,33 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, user: &CurrentUser, filters: 
             .collect();
         qb.push(format!(" AND c.status IN ({})", list.join(", ")));
     }
+}
+
+/// Appends the scope, inbox, filter and search conditions shared by a page
+/// and its count (after `push_from`).
+fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, user: &CurrentUser, filters: &Filters<'_>) {
+    Scope::of(user).push_case_filter(qb);
+    push_statuses(qb, filters.inbox);
     if filters.inbox == Inbox::HeldByMe {
         qb.push(" AND c.held_by = ").push_bind(user.id);
+    }
+    if filters.inbox == Inbox::Prepared {
+        // Written out: the partial index of prepared cases (migration 0009).
+        qb.push(" AND c.prepared = 1");
+    }
+    if let Some(min) = filters.min_value {
+        qb.push(" AND c.claimed_value_minor >= ").push_bind(min);
+    }
+    if let Some(max) = filters.max_value {
+        qb.push(" AND c.claimed_value_minor <= ").push_bind(max);
+    }
+    // On `created_at`, which the inbox indexes carry after the merchant
+    // (and status).
+    if let Some(until) = filters.created_until {
+        qb.push(" AND c.created_at <= ").push_bind(until);
+    }
+    if let Some(after) = filters.created_after {
+        qb.push(" AND c.created_at > ").push_bind(after);
     }
     if let Some(kind) = filters.kind {
         qb.push(" AND c.kind = ").push_bind(kind.as_str());
@@ -221,6 +282,32 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, user: &CurrentUser, filters: 
         .push(" ESCAPE '\\'))");
         qb.push(")");
     }
+}
+
+/// Checks an optional range of a query (`min` ≤ `max`, neither negative).
+fn range(
+    (min_field, min): (&str, Option<i64>),
+    (max_field, max): (&str, Option<i64>),
+) -> ApiResult<()> {
+    for (field, value) in [(min_field, min), (max_field, max)] {
+        if value.is_some_and(|v| v < 0) {
+            return Err(AppError::field(
+                field,
+                "out_of_range",
+                format!("{field} must be 0 or more"),
+            ));
+        }
+    }
+    if let (Some(min), Some(max)) = (min, max) {
+        if min > max {
+            return Err(AppError::field(
+                min_field,
+                "out_of_range",
+                format!("{min_field} must not be more than {max_field}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Lists an inbox, one page at a time.
@@ -267,14 +354,27 @@ pub async fn cases_list(
             "the response clock is the desk's; customers cannot filter by it",
         ));
     }
+    range(
+        ("min_value", query.min_value),
+        ("max_value", query.max_value),
+    )?;
+    range(
+        ("min_age_days", query.min_age_days),
+        ("max_age_days", query.max_age_days),
+    )?;
+    let now = state.now();
+    let days_ago = |days: i64| now - chrono::Duration::days(days.min(MAX_AGE_DAYS));
     let q = query.q.as_deref().unwrap_or("").trim();
     let filters = Filters {
         inbox,
         q,
         kind: query.kind,
         reason: query.reason,
-        due_before: breaching_soon
-            .then(|| state.now() + chrono::Duration::hours(BREACH_WARNING_HOURS)),
+        due_before: breaching_soon.then(|| now + chrono::Duration::hours(BREACH_WARNING_HOURS)),
+        min_value: query.min_value,
+        max_value: query.max_value,
+        created_until: query.min_age_days.map(days_ago),
+        created_after: query.max_age_days.map(days_ago),
     };
 
     let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
@@ -355,6 +455,12 @@ struct DetailRow {
     customer_kind: Option<String>,
     company: Option<String>,
     address: String,
+    prepared_decision: Option<String>,
+    prepared_by_name: Option<String>,
+    prepared_at: Option<DateTime<Utc>>,
+    proposal_note: Option<String>,
+    proposal_amount_minor: Option<i64>,
+    proposal_made_at: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -404,8 +510,11 @@ pub async fn load_detail(state: &AppState, scope: Scope, id: CaseId) -> ApiResul
     let detail: DetailRow = sqlx::query_as(
         "SELECT c.order_id, c.description, c.held_by AS held_by_id, c.free_return, c.outcome,
                 c.decision_note, c.refunded_minor, c.version, c.updated_at, o.placed_at, o.delivered_at,
-                o.total_minor, o.payout, cu.email AS customer_email, cu.customer_kind, cu.company, cu.address
+                o.total_minor, o.payout, cu.email AS customer_email, cu.customer_kind, cu.company, cu.address,
+                c.prepared_decision, pb.name AS prepared_by_name, c.prepared_at,
+                c.proposal_note, c.proposal_amount_minor, c.proposal_made_at
          FROM cases c JOIN orders o ON o.id = c.order_id JOIN users cu ON cu.id = c.customer_id
+         LEFT JOIN users pb ON pb.id = c.prepared_by
          WHERE c.id = ?",
     )
     .bind(id.0)
@@ -434,6 +543,30 @@ pub async fn load_detail(state: &AppState, scope: Scope, id: CaseId) -> ApiResul
     .await?;
 
     let customer_kind = detail.customer_kind.as_deref().unwrap_or("consumer");
+    // The draft is the desk's; customers never see it.
+    let prepared = match (desk, &detail.prepared_decision, detail.prepared_at) {
+        (true, Some(stored), Some(prepared_at)) => {
+            let stored: StoredDecision =
+                serde_json::from_str(stored).map_err(|e| AppError::Internal(e.into()))?;
+            Some(PreparedDecision {
+                kind: stored.kind,
+                amount_minor: stored.amount_minor,
+                note: stored.note,
+                lines: stored.lines,
+                prepared_by: detail.prepared_by_name.clone().unwrap_or_default(),
+                prepared_at,
+            })
+        }
+        _ => None,
+    };
+    let proposal = match (&detail.proposal_note, detail.proposal_made_at) {
+        (Some(note), Some(made_at)) => Some(Proposal {
+            note: note.clone(),
+            amount_minor: detail.proposal_amount_minor,
+            made_at,
+        }),
+        _ => None,
+    };
     Ok(CaseDetail {
         order: OrderView {
             number: summary.order_number.clone(),
@@ -491,6 +624,8 @@ pub async fn load_detail(state: &AppState, scope: Scope, id: CaseId) -> ApiResul
         },
         version: detail.version,
         updated_at: detail.updated_at,
+        prepared,
+        proposal,
         summary,
     })
 }
@@ -554,12 +689,24 @@ pub async fn inbox_counts(
     .bind(user.id)
     .fetch_one(&state.db)
     .await?;
+    let prepared = if Inbox::Prepared.visible_to(user.role()) {
+        // The same conditions as the list (`push_filters`), through the
+        // partial index of prepared cases.
+        let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c WHERE ");
+        Scope::of(&user).push_case_filter(&mut qb);
+        push_statuses(&mut qb, Inbox::Prepared);
+        qb.push(" AND c.prepared = 1");
+        qb.build_query_scalar().fetch_one(&state.db).await?
+    } else {
+        0
+    };
     let counts = Inbox::for_role(user.role())
         .iter()
         .map(|&inbox| InboxCount {
             inbox,
             count: match inbox {
                 Inbox::HeldByMe => held_by_me,
+                Inbox::Prepared => prepared,
                 _ => by_status
                     .iter()
                     .filter(|(status, _)| {

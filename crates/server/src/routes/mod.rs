@@ -9,8 +9,10 @@ pub mod files;
 pub mod health;
 pub mod me;
 pub mod posts;
+pub mod prepared;
 pub mod quick_texts;
 pub mod session;
+pub mod stream;
 pub mod test_clock;
 
 use axum::routing::{get, post};
@@ -55,9 +57,19 @@ pub fn api(test_clock: bool) -> Router<AppState> {
             "/cases/{id}/return-received",
             post(decisions::return_received),
         )
+        .route(
+            "/cases/{id}/prepared",
+            axum::routing::put(prepared::prepared_put).delete(prepared::prepared_delete),
+        )
+        .route(
+            "/cases/{id}/proposal/accept",
+            post(decisions::proposal_accept),
+        )
+        .route("/prepared/send", post(prepared::prepared_send))
         .route("/cases/{id}/hold", post(decisions::hold_take))
         .route("/cases/{id}/release", post(decisions::hold_release))
         .route("/inbox-counts", get(cases::inbox_counts))
+        .route("/stream", get(stream::stream_get))
         .route(
             "/quick-texts",
             get(quick_texts::quick_texts_list).post(quick_texts::quick_texts_create),

@@ -142,10 +142,16 @@ fn validate(input: &NewPost) -> ApiResult<String> {
     Ok(body.to_owned())
 }
 
+/// Adds a message by the writer, without attachments (a proposal's offer
+/// in the conversation); returns its id. The caller writes the event.
+pub async fn insert_message(write: &mut CaseWrite<'_>, body: &str) -> ApiResult<i64> {
+    insert_post(write, Post::Message, &[], body).await
+}
+
 async fn insert_post(
     write: &mut CaseWrite<'_>,
     post: Post,
-    input: &NewPost,
+    attachment_ids: &[i64],
     body: &str,
 ) -> ApiResult<i64> {
     let (case_id, author, now) = (write.case.id.0, write.actor.id(), write.now);
@@ -161,7 +167,7 @@ async fn insert_post(
     .await?
     .last_insert_rowid();
     let (link, key) = post.attachment_table();
-    for &attachment in &input.attachment_ids {
+    for &attachment in attachment_ids {
         // Only the uploader's own files, and only ones not attached yet.
         let free: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM attachments a WHERE a.id = ? AND a.uploaded_by = ?
@@ -243,7 +249,8 @@ pub async fn messages_create(
             CaseAction::MessageToCustomer
         };
         let to = write.next_status(action)?;
-        let message_id = insert_post(&mut write, Post::Message, &input, &body).await?;
+        let message_id =
+            insert_post(&mut write, Post::Message, &input.attachment_ids, &body).await?;
         write
             .event(EventKind::MessageAdded, json!({ "message_id": message_id }))
             .await?;
@@ -313,7 +320,7 @@ pub async fn notes_create(
     let hash = idempotency::fingerprint(&format!("POST notes {id}"), &input);
     idempotency::once(&state, &user, &key, hash, async {
         let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
-        let note_id = insert_post(&mut write, Post::Note, &input, &body).await?;
+        let note_id = insert_post(&mut write, Post::Note, &input.attachment_ids, &body).await?;
         write
             .event(EventKind::NoteAdded, json!({ "note_id": note_id }))
             .await?;

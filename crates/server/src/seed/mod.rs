@@ -30,6 +30,9 @@ pub const NEAR_BREACH_MERCHANT: &str = "Fjäll Outdoor";
 pub const ORDER_COUNT: usize = 320;
 /// Readable ids of seeded cases start here (`C-10001`).
 pub const FIRST_CASE_ID: i64 = 10_001;
+/// The merchant whose agents find decisions prepared on some of its open
+/// cases (see `Seeder::prepared`).
+pub const PREPARED_MERCHANT: &str = "Nordic Home AB";
 
 type Tx<'a> = Transaction<'a, Sqlite>;
 
@@ -89,6 +92,7 @@ impl Seeder {
         let orders = self.orders(tx, &people).await?;
         self.cases(tx, &people, &orders).await?;
         self.near_breach(tx).await?;
+        self.prepared(tx).await?;
         // Store every open case's response clock, as a status change would.
         let running: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM cases WHERE status IN ('submitted', 'awaiting_merchant') ORDER BY id",
@@ -710,6 +714,49 @@ impl Seeder {
                     .execute(&mut **tx)
                     .await?;
             }
+        }
+        Ok(())
+    }
+}
+
+impl Seeder {
+    /// Prepares (drafts, unsent) a decision on two of Nordic Home's newest
+    /// open cases that nobody holds, as its first agent would have: a full
+    /// refund and a replacement. Nothing else about the cases changes
+    /// (status, version), so the Prepared view has something to send.
+    async fn prepared(&mut self, tx: &mut Tx<'_>) -> anyhow::Result<()> {
+        let cases: Vec<(i64, i64, DateTime<Utc>, i64)> = sqlx::query_as(
+            "SELECT c.id, c.claimed_value_minor, c.updated_at,
+                    (SELECT u.id FROM users u WHERE u.merchant_id = me.id ORDER BY u.id LIMIT 1)
+             FROM cases c JOIN merchants me ON me.id = c.merchant_id
+             WHERE me.name = ? AND c.handler = 'merchant' AND c.held_by IS NULL
+               AND c.status IN ('submitted', 'awaiting_merchant')
+             ORDER BY c.id DESC LIMIT 2",
+        )
+        .bind(PREPARED_MERCHANT)
+        .fetch_all(&mut **tx)
+        .await?;
+        anyhow::ensure!(cases.len() == 2, "{PREPARED_MERCHANT} has open cases");
+        for (n, (case_id, claimed, updated_at, agent)) in cases.into_iter().enumerate() {
+            let decision = if n == 0 {
+                json!({ "kind": "refund", "amount_minor": claimed, "note": null, "lines": [] })
+            } else {
+                json!({ "kind": "replacement", "amount_minor": null, "note": "A new one ships today.", "lines": [] })
+            };
+            let at = updated_at.max(self.now - Duration::minutes(30));
+            sqlx::query(
+                "UPDATE cases SET prepared = 1, prepared_decision = ?, prepared_by = ?, prepared_at = ?,
+                     updated_at = ? WHERE id = ?",
+            )
+            .bind(decision.to_string())
+            .bind(agent)
+            .bind(at)
+            .bind(at)
+            .bind(case_id)
+            .execute(&mut **tx)
+            .await?;
+            let mut log = Log { case_id, tx };
+            log.event(agent, "decision_prepared", decision, at).await?;
         }
         Ok(())
     }

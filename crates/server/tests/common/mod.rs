@@ -20,6 +20,96 @@ pub const CUSTOMER_OSKAR: &str = "oskar.johansson@kund.example";
 pub const SUPPORT_SE: &str = "support@fyndmarknad.example";
 pub const SUPPORT_NL: &str = "support@plein.example";
 
+/// One Server-Sent Event: its `event:` name and its `data:` text.
+#[derive(Debug)]
+pub struct SseEvent {
+    pub event: String,
+    pub data: String,
+}
+
+impl SseEvent {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.data).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.data))
+    }
+}
+
+/// An open event stream (`GET /api/v1/stream`), read as it arrives.
+pub struct EventStream {
+    pub headers: axum::http::HeaderMap,
+    body: Body,
+    /// Received text not yet returned as an event.
+    buffer: String,
+    /// Whether the server ended the stream.
+    pub ended: bool,
+}
+
+impl EventStream {
+    /// The next event that arrives within `wait`, skipping keep-alive
+    /// comments; `None` when none does (or the stream ended: see `ended`).
+    pub async fn next_within(&mut self, wait: std::time::Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(event) = self.take_event() {
+                return Some(event);
+            }
+            if self.ended {
+                return None;
+            }
+            match tokio::time::timeout_at(deadline, self.body.frame()).await {
+                Err(_) => return None,
+                Ok(None) => self.ended = true,
+                Ok(Some(frame)) => {
+                    if let Ok(data) = frame.expect("the stream's body fails").into_data() {
+                        self.buffer
+                            .push_str(std::str::from_utf8(&data).expect("UTF-8 events"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next `case` event about case `id` within `wait`, skipping
+    /// events about other cases; panics on a `resync` or when none comes.
+    pub async fn next_about(&mut self, id: &str, wait: std::time::Duration) -> Value {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let event = self
+                .next_within(left)
+                .await
+                .unwrap_or_else(|| panic!("no event about {id} within {wait:?}"));
+            assert_eq!(event.event, "case", "{event:?}");
+            let change = event.json();
+            if change["id"] == id {
+                return change;
+            }
+        }
+    }
+
+    /// Splits the first complete event off the buffer; comments (the
+    /// keep-alive) are dropped.
+    fn take_event(&mut self) -> Option<SseEvent> {
+        while let Some(end) = self.buffer.find("\n\n") {
+            let block: String = self.buffer.drain(..end + 2).collect();
+            let (mut event, mut data) = (None, Vec::new());
+            for line in block.lines() {
+                if let Some(name) = line.strip_prefix("event:") {
+                    event = Some(name.strip_prefix(' ').unwrap_or(name).to_owned());
+                } else if let Some(text) = line.strip_prefix("data:") {
+                    data.push(text.strip_prefix(' ').unwrap_or(text));
+                }
+            }
+            if event.is_some() || !data.is_empty() {
+                return Some(SseEvent {
+                    event: event.unwrap_or_else(|| "message".to_owned()),
+                    data: data.join("\n"),
+                });
+            }
+        }
+        None
+    }
+}
+
 /// A fixed "now" for the seed, so every test sees the same data.
 pub fn seed_now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 18, 10, 0, 0).unwrap()
@@ -113,6 +203,29 @@ impl TestApp {
             req = req.header(header::COOKIE, cookie);
         }
         self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Opens the event stream as `session` (a `Cookie` header value) and
+    /// asserts it answered as one: 200 with `text/event-stream`.
+    pub async fn open_stream(&self, session: &str) -> EventStream {
+        let request = Request::get("/api/v1/stream")
+            .header(header::COOKIE, session)
+            .header(header::ACCEPT, "text/event-stream")
+            .body(Body::empty())
+            .unwrap();
+        let res = self.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let headers = res.headers().clone();
+        assert_eq!(
+            headers.get(header::CONTENT_TYPE).unwrap(),
+            "text/event-stream"
+        );
+        EventStream {
+            headers,
+            body: res.into_body(),
+            buffer: String::new(),
+            ended: false,
+        }
     }
 
     /// A write as the SPA sends it (JSON, with the CSRF header).

@@ -1,0 +1,129 @@
+//! Live updates for the SPA (`GET /api/v1/stream`): Server-Sent Events, one
+//! `event: case` with `data: {"id","version","status"}` (`CaseChanged`) per
+//! committed change to a case the user may see, and `event: resync` with
+//! `data: {}` when the stream fell too far behind to tell every change
+//! (the client then refetches what it shows).
+//!
+//! Each stream filters the published changes with the user's `Scope`, the
+//! rule the list and detail routes apply in SQL, on the ids every change
+//! carries: no query per stream and change.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use claimdesk_shared::wire::{CaseChanged, Problem};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{broadcast, watch};
+use tokio::time::{Instant, Interval, MissedTickBehavior};
+
+use crate::auth::{request_token, user_for_token, CurrentUser};
+use crate::error::{ApiResult, AppError};
+use crate::live::CaseChange;
+use crate::scope::Scope;
+use crate::state::AppState;
+
+/// How often an idle stream sends a comment line, so the browser and any
+/// proxy keep the connection open.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// How often a stream checks that its session still exists: a stream of a
+/// session signed out (or expired) ends, and the browser's reconnect then
+/// gets 401. The first check comes after a random part of one more period,
+/// so streams opened together do not check together.
+pub const SESSION_CHECK: Duration = Duration::from_secs(60);
+
+/// The live updates of the signed-in user's cases.
+#[utoipa::path(get, path = "/api/v1/stream", tag = "live",
+    responses(
+        (status = 200, content_type = "text/event-stream", body = CaseChanged,
+            description = "Server-Sent Events: `event: case` with a `CaseChanged` per committed change to a case the user may see; `event: resync` with `{}` when changes were missed (refetch everything)"),
+        (status = 401, body = Problem)))]
+pub async fn stream_get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let token = request_token(&headers).ok_or(AppError::Unauthenticated)?;
+    let jitter = rand::random_range(0..SESSION_CHECK.as_millis() as u64);
+    let mut session_check = tokio::time::interval_at(
+        Instant::now() + SESSION_CHECK + Duration::from_millis(jitter),
+        SESSION_CHECK,
+    );
+    session_check.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    // Subscribed before the answer leaves: whatever commits after the
+    // client saw the headers reaches it.
+    let follow = Follow {
+        scope: Scope::of(&user),
+        changes: state.live.subscribe(),
+        closing: state.live.closing(),
+        session_check,
+        token,
+        state,
+    };
+    let events = futures_util::stream::unfold(follow, next_event);
+    let sse = Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE));
+    // `Sse` sets `Content-Type: text/event-stream` and `Cache-Control:
+    // no-cache`; this asks a buffering reverse proxy (nginx) to pass each
+    // event on at once.
+    Ok((
+        [(
+            HeaderName::from_static("x-accel-buffering"),
+            HeaderValue::from_static("no"),
+        )],
+        sse,
+    )
+        .into_response())
+}
+
+/// One open stream.
+struct Follow {
+    state: AppState,
+    token: String,
+    scope: Scope,
+    changes: broadcast::Receiver<CaseChange>,
+    closing: watch::Receiver<bool>,
+    session_check: Interval,
+}
+
+/// The stream's next event; `None` ends it (server shutting down, session
+/// gone).
+async fn next_event(mut follow: Follow) -> Option<(Result<Event, Infallible>, Follow)> {
+    loop {
+        let closing = *follow.closing.borrow_and_update();
+        if closing {
+            return None;
+        }
+        tokio::select! {
+            received = follow.changes.recv() => match received {
+                Ok(change) if follow.scope.sees(change.owners) => {
+                    let event = Event::default().event("case").data(&*change.json);
+                    return Some((Ok(event), follow));
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::debug!(missed, "an event stream fell behind; telling it to resync");
+                    let event = Event::default().event("resync").data("{}");
+                    return Some((Ok(event), follow));
+                }
+                Err(RecvError::Closed) => return None,
+            },
+            changed = follow.closing.changed() => {
+                if changed.is_err() {
+                    return None;
+                }
+            }
+            _ = follow.session_check.tick() => {
+                match user_for_token(&follow.state, &follow.token, follow.state.now()).await {
+                    Ok(Some(_)) => {}
+                    Ok(None) => return None,
+                    // Keep the stream; the next check tries again.
+                    Err(error) => tracing::warn!(?error, "could not check an event stream's session"),
+                }
+            }
+        }
+    }
+}
