@@ -1,15 +1,36 @@
-// Writes .br and .gz next to every text asset of the built SPA (the server
-// sends them to browsers that accept them) and prints the download size.
-// With --budget BYTES it fails when the brotli total exceeds the budget.
+// Minifies the JS glue, writes .br and .gz next to every text asset of the
+// built SPA (the server sends them to browsers that accept them) and prints
+// the download size. With --budget BYTES it fails when the brotli total
+// exceeds the budget.
 //   node scripts/compress.mjs dist [--budget 256000]
 import { readdirSync, readFileSync, writeFileSync, statSync } from "node:fs";
-import { join, extname } from "node:path";
+import { join, extname, dirname } from "node:path";
+import { createHash } from "node:crypto";
+import { pathToFileURL, fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
 const dir = process.argv[2] ?? "dist";
 const budgetIndex = process.argv.indexOf("--budget");
 const budget = budgetIndex > 0 ? Number(process.argv[budgetIndex + 1]) : null;
 const compressible = new Set([".wasm", ".js", ".css", ".html", ".svg"]);
+
+// wasm-bindgen's JS glue, minified with terser (Trunk's minifier fails on
+// its `export default`). index.html pins each asset by its sha384 hash
+// (subresource integrity), so the new file's hash replaces the old one.
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const { minify } = await import(pathToFileURL(join(root, ".tools/node_modules/terser/main.js")).href);
+const sri = (bytes) => "sha384-" + createHash("sha384").update(bytes).digest("base64");
+const indexPath = join(dir, "index.html");
+let index = readFileSync(indexPath, "utf8");
+for (const name of readdirSync(dir).filter((n) => extname(n) === ".js")) {
+  const path = join(dir, name);
+  const source = readFileSync(path);
+  const result = await minify(source.toString(), { module: true, compress: true, mangle: true });
+  if (result.code.length >= source.length) continue; // minified already
+  writeFileSync(path, result.code);
+  index = index.replace(sri(source), sri(Buffer.from(result.code)));
+}
+writeFileSync(indexPath, index);
 
 const rows = [];
 for (const name of readdirSync(dir)) {

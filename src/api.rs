@@ -3,9 +3,9 @@
 //! failure is an `ApiError` the UI can explain in the user's language.
 
 use claimdesk_shared::wire::{
-    Attachment, BulkResult, BulkSend, CaseDetail, CasePage, CaseToggles, Decision, EventView,
-    FieldError, InboxCount, Me, MessageView, NewPost, NoteView, Problem, QuickText, QuickTextInput,
-    SignIn, TakeHold, UpdateMe, Versioned,
+    Attachment, BulkResult, BulkSend, CaseDetail, CasePage, CaseToggles, CustomerOrder, Decision,
+    EventView, FieldError, InboxCount, Me, MessageView, NewCase, NewPost, NoteView, Problem,
+    QuickText, QuickTextInput, SignIn, TakeHold, UpdateMe, Versioned,
 };
 use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason};
 use gloo_net::http::{Request, RequestBuilder};
@@ -395,6 +395,16 @@ pub async fn post(
 /// Approves or rejects the case.
 pub async fn decide(id: CaseId, input: Decision, key: String) -> Result<CaseDetail, ApiError> {
     send_once(&format!("/cases/{id}/decision"), &key, &input).await
+}
+
+/// The signed-in customer's orders, with what is left to report on each line.
+pub async fn orders() -> Result<Vec<CustomerOrder>, ApiError> {
+    get("/orders").await
+}
+
+/// Reports a problem with an order: the new case, as the customer sees it.
+pub async fn report(input: NewCase, key: String) -> Result<CaseDetail, ApiError> {
+    send_once("/cases", &key, &input).await
 }
 
 /// Saves a decision without sending it (the Prepared view).

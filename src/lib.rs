@@ -32,7 +32,7 @@ use crate::components::app_shell::AppShell;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
     case::CasePage, home::HomePage, inbox::InboxPage, not_found::NotFoundPage,
-    quick_texts::QuickTextsPage, sign_in::SignInPage,
+    quick_texts::QuickTextsPage, report::ReportPage, sign_in::SignInPage,
 };
 use crate::routes::Page;
 use crate::session::provide_session;
@@ -90,6 +90,7 @@ fn Pages() -> impl IntoView {
                         Page::Inbox => InboxPage().into_any(),
                         Page::Case => CasePage().into_any(),
                         Page::QuickTexts => QuickTextsPage().into_any(),
+                        Page::Report => ReportPage().into_any(),
                         _ => HomePage().into_any(),
                     }}
                 </AppShell>

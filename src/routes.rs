@@ -57,6 +57,8 @@ pub enum AppRoute {
     },
     /// The desk's quick texts, to add, change and delete.
     QuickTexts,
+    /// A customer reports a problem with an order.
+    Report,
 }
 
 impl AppRoute {
@@ -80,6 +82,7 @@ impl AppRoute {
             }
             AppRoute::Case { id, tab } => format!("/cases/{id}/{}", tab.slug()),
             AppRoute::QuickTexts => "/quick-texts".to_owned(),
+            AppRoute::Report => "/report".to_owned(),
         }
     }
 }
@@ -98,6 +101,7 @@ pub enum Page {
     Inbox,
     Case,
     QuickTexts,
+    Report,
     NotFound,
 }
 
@@ -111,6 +115,7 @@ impl Page {
             (Some("inbox"), Some(_), None, _) => Page::Inbox,
             (Some("cases"), Some(_), _, None) => Page::Case,
             (Some("quick-texts"), None, ..) => Page::QuickTexts,
+            (Some("report"), None, ..) => Page::Report,
             _ => Page::NotFound,
         }
     }
@@ -119,7 +124,7 @@ impl Page {
     pub fn in_shell(self) -> bool {
         matches!(
             self,
-            Page::Home | Page::Inbox | Page::Case | Page::QuickTexts
+            Page::Home | Page::Inbox | Page::Case | Page::QuickTexts | Page::Report
         )
     }
 }

@@ -352,6 +352,7 @@ fn every_address_names_its_page() {
         ("/cases/C-10234/messages", Page::Case),
         ("/cases/C-10234/messages/more", Page::NotFound),
         ("/quick-texts", Page::QuickTexts),
+        ("/report", Page::Report),
         ("/sign-in/again", Page::NotFound),
         ("/nowhere", Page::NotFound),
     ];

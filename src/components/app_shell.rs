@@ -1,12 +1,13 @@
 use claimdesk_shared::wire::Me;
 use claimdesk_shared::{Inbox, Role};
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiError};
 use crate::components::error_view::ErrorView;
 use crate::components::language_switcher::LanguageSwitcher;
 use crate::components::loading::Loading;
+use crate::components::redirect::Redirect;
 use crate::fetched::Fetched;
 use crate::i18n::*;
 use crate::labels;
@@ -57,15 +58,20 @@ fn Shell(me: Me, page: ChildrenFn) -> impl IntoView {
             .and_then(|c| c.into_iter().find(|c| c.inbox == inbox))
             .map(|c| c.count)
     };
+    // The link of the page on screen is marked as such (`aria-current`);
+    // the router handles the clicks of plain links.
+    let path = use_location().pathname;
+    let current = move |href: String| move || path.with(|p| *p == href).then_some("page");
     let nav = Inbox::for_role(role)
         .iter()
         .map(|&inbox| {
+            let href = AppRoute::inbox(inbox).href();
             view! {
                 <li>
-                    <A href=AppRoute::inbox(inbox).href()>
+                    <a href=href.clone() aria-current=current(href)>
                         <span>{move || labels::inbox(i18n, inbox)}</span>
                         {move || count_of(inbox).map(|n| view! { <span class="nav-count">{n}</span> })}
-                    </A>
+                    </a>
                 </li>
             }
         })
@@ -101,11 +107,13 @@ fn Shell(me: Me, page: ChildrenFn) -> impl IntoView {
         <div class="layout">
             <nav class="sidebar" aria-label=move || t_string!(i18n, nav_inboxes)>
                 <ul>{nav}</ul>
-                {(role != Role::Customer).then(|| view! {
-                    <ul class="nav-tools">
-                        <li><A href=AppRoute::QuickTexts.href()>{move || t_string!(i18n, nav_quick_texts)}</A></li>
-                    </ul>
-                })}
+                <ul class="nav-tools">
+                    {if role == Role::Customer {
+                        view! { <li><a href=AppRoute::Report.href() aria-current=current(AppRoute::Report.href())>{move || t_string!(i18n, nav_report)}</a></li> }.into_any()
+                    } else {
+                        view! { <li><a href=AppRoute::QuickTexts.href() aria-current=current(AppRoute::QuickTexts.href())>{move || t_string!(i18n, nav_quick_texts)}</a></li> }.into_any()
+                    }}
+                </ul>
             </nav>
             <main id="main" tabindex="-1">
                 {page()}

@@ -1,10 +1,10 @@
 use claimdesk_shared::quick_text::shortcut;
-use claimdesk_shared::wire::{Attachment, CaseDetail, NewPost};
+use claimdesk_shared::wire::{CaseDetail, NewPost};
 use claimdesk_shared::CaseId;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError, PostKind};
-use crate::components::attachment_list::{is_image, size_text};
+use crate::components::file_picker::FilePicker;
 use crate::components::quick_text_picker::{
     matching, navigate, Key, QuickTextPicker, QuickTextValues,
 };
@@ -13,9 +13,6 @@ use crate::fetched::Fetched;
 use crate::i18n::*;
 use crate::labels;
 use crate::write::Write;
-
-/// Files one post may carry (the server refuses more).
-const MAX_FILES: usize = 10;
 
 /// Writes a message or a note. The text is saved as a draft on every
 /// keystroke and only cleared once the server has it, so neither a reload
@@ -55,9 +52,13 @@ pub fn Composer(
     let text = RwSignal::new(slot.text());
     let field = NodeRef::<leptos::html::Textarea>::new();
     // Files uploaded for this post, sent with it by id.
-    let files = RwSignal::new(Vec::<Attachment>::new());
+    let files = RwSignal::new(slot.files());
+    // Uploaded files belong to the draft: they survive a reload with it.
+    {
+        let slot = slot.clone();
+        Effect::new(move |_| files.with(|f| slot.save_files(f)));
+    }
     let uploading = RwSignal::new(0usize);
-    let upload_error = RwSignal::new(None::<ApiError>);
     let send = Write::new();
     let dispatch = {
         let slot = slot.clone();
@@ -94,6 +95,7 @@ pub fn Composer(
                         // The key belonged to a send that can no longer happen.
                         slot.clear();
                         slot.save_text(&body);
+                        files.try_with_untracked(|f| slot.save_files(f));
                         on_stale.try_run(());
                     }
                     Err(_) => {}
@@ -112,66 +114,6 @@ pub fn Composer(
             .filter(|e| !matches!(e, ApiError::Validation(_)))
             .filter(|e| !matches!(e, ApiError::Conflict(kind) if kind == "stale-version"))
             .map(|e| labels::api_error(i18n, &e))
-    };
-    let on_files = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(list) = input.files() else {
-            return;
-        };
-        upload_error.set(None);
-        for i in 0..list.length() {
-            let Some(file) = list.get(i) else {
-                continue;
-            };
-            if files.with_untracked(Vec::len) + uploading.get_untracked() >= MAX_FILES {
-                break;
-            }
-            uploading.update(|n| *n += 1);
-            leptos::task::spawn_local(async move {
-                let result = api::upload(file).await;
-                uploading.try_update(|n| *n -= 1);
-                match result {
-                    Ok(attachment) => {
-                        files.try_update(|f| f.push(attachment));
-                    }
-                    Err(error) => {
-                        upload_error.try_set(Some(error));
-                    }
-                }
-            });
-        }
-        // The same file may be chosen again after removing it.
-        input.set_value("");
-    };
-    let upload_message = move || {
-        upload_error.get().map(|e| match e.field("file") {
-            Some(f) => labels::field_error(i18n, &f.code),
-            None => labels::api_error(i18n, &e),
-        })
-    };
-    let pending_files = move || {
-        files
-            .get()
-            .into_iter()
-            .map(|file| {
-                let (id, name) = (file.id, file.filename.clone());
-                view! {
-                    <li>
-                        {is_image(&file).then(|| view! { <img src=file.url.clone() alt="" width="48" height="36"/> })}
-                        <span>{file.filename.clone()}</span>
-                        <span class="muted">{size_text(file.size)}</span>
-                        <button
-                            type="button"
-                            class="link"
-                            aria-label=move || t_string!(i18n, remove_attachment, name = name.clone())
-                            on:click=move |_| files.update(|f| f.retain(|a| a.id != id))
-                        >
-                            "×"
-                        </button>
-                    </li>
-                }
-            })
-            .collect_view()
     };
     let submit = move || {
         let body = text.get_untracked();
@@ -330,23 +272,7 @@ pub fn Composer(
                     <QuickTextPicker id=list_id.clone() choices=choices active=active on_pick=Callback::new(pick)/>
                 }
             })}
-            <div class="attach">
-                <label>
-                    <input
-                        type="file"
-                        class="visually-hidden"
-                        multiple
-                        accept="image/jpeg,image/png,image/webp,application/pdf"
-                        disabled=move || { files.with(Vec::len) >= MAX_FILES }
-                        on:change=on_files
-                    />
-                    <span class="button">{move || t_string!(i18n, attach_files)}</span>
-                </label>
-                <span class="hint">{move || t_string!(i18n, attach_hint)}</span>
-            </div>
-            <ul class="pending-files">{pending_files}</ul>
-            {move || (uploading.get() > 0).then(|| view! { <p class="hint" role="status">{move || t_string!(i18n, uploading)}</p> })}
-            {move || upload_message().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            <FilePicker files=files uploading=uploading/>
             <p id=hint_id class="hint">
                 <span>{move || hint.get()}</span>
                 <span>{move || t_string!(i18n, draft_kept)}</span>

@@ -128,6 +128,7 @@ fn CaseView(
                     CaseAlert::RepeatClaimant { other_cases } => {
                         t_string!(i18n, alert_repeat_claimant, count = *other_cases).to_string()
                     }
+                    CaseAlert::FreeExchange => t_string!(i18n, alert_free_exchange).to_owned(),
                 };
                 view! { <li>{text}</li> }
             })

@@ -1,7 +1,7 @@
 use claimdesk_shared::Inbox;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
+use crate::components::redirect::Redirect;
 use crate::routes::AppRoute;
 use crate::session::use_session;
 

@@ -5,4 +5,5 @@ pub mod home;
 pub mod inbox;
 pub mod not_found;
 pub mod quick_texts;
+pub mod report;
 pub mod sign_in;

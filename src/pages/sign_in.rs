@@ -1,9 +1,9 @@
 use claimdesk_shared::wire::SignIn;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::api::ApiError;
 use crate::components::language_switcher::LanguageSwitcher;
+use crate::components::redirect::Redirect;
 use crate::i18n::*;
 use crate::labels;
 use crate::routes::AppRoute;

@@ -15,6 +15,11 @@ use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
 use chrono::{DateTime, Duration, Utc};
 use claimdesk_shared::{Locale, Role};
 use rand::Rng;
@@ -57,8 +62,88 @@ pub fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("not a real password").expect("argon2 with default params"))
 }
 
+/// How long a session looked up in the database is trusted without looking
+/// again (`SessionCache`).
+pub const SESSION_CACHE_SECONDS: u64 = 10;
+/// The most sessions the cache holds; above it, it starts over.
+const SESSION_CACHE_ENTRIES: usize = 100_000;
+
+/// A session token's SHA-256: what the database stores, and the cache's key.
+type TokenHash = [u8; 32];
+
+fn token_digest(token: &str) -> TokenHash {
+    Sha256::digest(token.as_bytes()).into()
+}
+
 fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    hex::encode(token_digest(token))
+}
+
+/// The sessions this process looked up in the last
+/// `SESSION_CACHE_SECONDS`, so a request does not cost a query to learn
+/// who sent it.
+///
+/// Signing out and changing one's preferences take effect at once here:
+/// both drop the cached entries they make wrong (`forget`, `forget_user`),
+/// and a lookup that raced them is not stored (`revocations`). The session's
+/// own expiry is checked on every hit. A second server instance would not
+/// hear of a sign-out at another: it would trust the session for at most
+/// `SESSION_CACHE_SECONDS` more, unless the sign-outs were fanned out
+/// between instances like the live updates (`live.rs`).
+#[derive(Debug, Default)]
+pub struct SessionCache {
+    entries: Mutex<HashMap<TokenHash, CachedSession>>,
+    /// Counts `forget` and `forget_user`: a lookup stores its answer only
+    /// if none happened while it read the database.
+    revocations: AtomicU64,
+}
+
+#[derive(Debug)]
+struct CachedSession {
+    user: CurrentUser,
+    expires_at: DateTime<Utc>,
+    looked_up: Instant,
+}
+
+impl SessionCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<TokenHash, CachedSession>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The user of session `hash`, if looked up recently and not expired
+    /// at `now`.
+    fn get(&self, hash: &TokenHash, now: DateTime<Utc>) -> Option<CurrentUser> {
+        let entries = self.lock();
+        let cached = entries.get(hash)?;
+        let fresh = cached.looked_up.elapsed().as_secs() < SESSION_CACHE_SECONDS;
+        (fresh && cached.expires_at > now).then(|| cached.user.clone())
+    }
+
+    fn put(&self, hash: TokenHash, session: CachedSession, revocations: u64) {
+        let mut entries = self.lock();
+        // Checked under the lock `forget` takes: no sign-out slips between.
+        if self.revocations.load(Ordering::SeqCst) != revocations {
+            return;
+        }
+        if entries.len() >= SESSION_CACHE_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(hash, session);
+    }
+
+    /// The session behind `token` ended.
+    fn forget(&self, token: &str) {
+        let mut entries = self.lock();
+        self.revocations.fetch_add(1, Ordering::SeqCst);
+        entries.remove(&token_digest(token));
+    }
+
+    /// What the sessions of user `user_id` carry changed.
+    pub fn forget_user(&self, user_id: i64) {
+        let mut entries = self.lock();
+        self.revocations.fetch_add(1, Ordering::SeqCst);
+        entries.retain(|_, cached| cached.user.id != user_id);
+    }
 }
 
 /// Starts a session for `user_id`; returns the token to hand to the client.
@@ -72,7 +157,7 @@ pub async fn create_session(state: &AppState, user_id: i64) -> Result<String, Ap
     .bind(user_id)
     .bind(now)
     .bind(now + Duration::days(SESSION_DAYS))
-    .execute(&state.db)
+    .execute(&state.writer)
     .await?;
     Ok(token)
 }
@@ -81,8 +166,9 @@ pub async fn create_session(state: &AppState, user_id: i64) -> Result<String, Ap
 pub async fn delete_session(state: &AppState, token: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
         .bind(token_hash(token))
-        .execute(&state.db)
+        .execute(&state.writer)
         .await?;
+    state.sessions.forget(token);
     Ok(())
 }
 
@@ -167,21 +253,70 @@ impl TryFrom<String> for LocaleColumn {
     }
 }
 
-/// Loads the user behind a session token that has not expired.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: CurrentUser,
+    expires_at: DateTime<Utc>,
+}
+
+/// The session behind `hash` if it has not expired at `now`, from the
+/// database.
+async fn session_for(
+    state: &AppState,
+    hash: &TokenHash,
+    now: DateTime<Utc>,
+) -> Result<Option<SessionRow>, AppError> {
+    Ok(sqlx::query_as::<_, SessionRow>(
+        "SELECT u.id, u.name, u.email, u.role, u.locale, u.marketplace_id, u.merchant_id,
+                s.expires_at
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ? AND s.expires_at > ?",
+    )
+    .bind(hex::encode(hash))
+    .bind(now)
+    .fetch_optional(&state.db)
+    .await?)
+}
+
+/// Loads the user behind a session token that has not expired, from the
+/// database (not the cache: the event streams check with this that their
+/// session still exists).
 pub async fn user_for_token(
     state: &AppState,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<CurrentUser>, AppError> {
-    Ok(sqlx::query_as::<_, CurrentUser>(
-        "SELECT u.id, u.name, u.email, u.role, u.locale, u.marketplace_id, u.merchant_id
-         FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ? AND s.expires_at > ?",
-    )
-    .bind(token_hash(token))
-    .bind(now)
-    .fetch_optional(&state.db)
-    .await?)
+    Ok(session_for(state, &token_digest(token), now)
+        .await?
+        .map(|row| row.user))
+}
+
+/// The user behind a session token that has not expired, through the
+/// session cache.
+pub async fn signed_in_user(
+    state: &AppState,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentUser>, AppError> {
+    let hash = token_digest(token);
+    if let Some(user) = state.sessions.get(&hash, now) {
+        return Ok(Some(user));
+    }
+    let revocations = state.sessions.revocations.load(Ordering::SeqCst);
+    let Some(row) = session_for(state, &hash, now).await? else {
+        return Ok(None);
+    };
+    state.sessions.put(
+        hash,
+        CachedSession {
+            user: row.user.clone(),
+            expires_at: row.expires_at,
+            looked_up: Instant::now(),
+        },
+        revocations,
+    );
+    Ok(Some(row.user))
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -192,7 +327,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = request_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
-        user_for_token(state, &token, state.now())
+        signed_in_user(state, &token, state.now())
             .await?
             .ok_or(AppError::Unauthenticated)
     }

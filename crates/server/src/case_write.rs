@@ -2,13 +2,19 @@
 //! version the writer saw, then changes the case, writes its events and
 //! queues its notifications, and commits all of it or nothing.
 //!
-//! Claiming the version with `UPDATE … WHERE version = ?` as the first
-//! statement both detects a stale writer (two agents on one case get a
-//! conflict, not a silent overwrite) and takes SQLite's write lock at once,
-//! so the read-modify-write that follows cannot interleave with another.
+//! The transaction runs on the writer connection (`AppState::writer`) and
+//! begins `IMMEDIATE`, taking SQLite's write lock at once, so the
+//! read-modify-write that follows cannot interleave with another. Claiming
+//! the version with `UPDATE … WHERE version = ?` as the first statement
+//! detects a stale writer (two agents on one case get a conflict, not a
+//! silent overwrite) and answers with the case as the write needs it.
 //!
-//! Once committed, the change is published to the live updates
-//! (`live.rs`): one event per write, with the case's new version and status.
+//! Once committed, the inbox pages of every scope that sees the case are
+//! dropped (`page_cache.rs`) and the change is published to the live
+//! updates (`live.rs`): one event per write, with the case's new version
+//! and status.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::CaseChanged;
@@ -19,6 +25,7 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
 use crate::live::Live;
+use crate::page_cache::PageCache;
 use crate::routes::cases::column;
 use crate::scope::{CaseOwners, Scope};
 use crate::state::AppState;
@@ -101,6 +108,7 @@ pub struct CaseWrite<'u> {
     version: i64,
     marketplace_id: i64,
     live: Live,
+    pages: Arc<PageCache>,
 }
 
 /// What the problem detail says for each refusal of the status machine.
@@ -155,7 +163,7 @@ impl<'u> CaseWrite<'u> {
         version: i64,
         now: DateTime<Utc>,
     ) -> ApiResult<CaseWrite<'u>> {
-        let mut tx = state.db.begin().await?;
+        let mut tx = state.writer.begin_with("BEGIN IMMEDIATE").await?;
         let mut claim = QueryBuilder::<Sqlite>::new(
             "UPDATE cases AS c SET version = version + 1, updated_at = ",
         );
@@ -169,7 +177,13 @@ impl<'u> CaseWrite<'u> {
             claim.push(" AND ");
             scope.push_case_filter(&mut claim);
         }
-        if claim.build().execute(&mut *tx).await?.rows_affected() == 0 {
+        // The claim answers with what the write needs of the case.
+        claim.push(
+            " RETURNING id, order_id, merchant_id, customer_id, marketplace_id, status, handler,
+                held_by, free_return, claimed_value_minor, refunded_minor",
+        );
+        let claimed: Option<CaseRow> = claim.build_query_as().fetch_optional(&mut *tx).await?;
+        let Some(row) = claimed else {
             let mut exists =
                 QueryBuilder::<Sqlite>::new("SELECT c.version FROM cases c WHERE c.id = ");
             exists.push_bind(id.0);
@@ -185,14 +199,7 @@ impl<'u> CaseWrite<'u> {
                     format!("the case changed since you loaded it (you saw version {version}, it is now {current}); reload it"),
                 ),
             });
-        }
-        let row: CaseRow = sqlx::query_as(
-            "SELECT id, order_id, merchant_id, customer_id, marketplace_id, status, handler, held_by,
-                    free_return, claimed_value_minor, refunded_minor FROM cases WHERE id = ?",
-        )
-        .bind(id.0)
-        .fetch_one(&mut *tx)
-        .await?;
+        };
         let case = CaseState {
             id: CaseId(row.id),
             order_id: row.order_id,
@@ -212,6 +219,7 @@ impl<'u> CaseWrite<'u> {
             version: version + 1,
             marketplace_id: row.marketplace_id,
             live: state.live.clone(),
+            pages: state.pages.clone(),
             case,
             now,
         })
@@ -278,14 +286,11 @@ impl<'u> CaseWrite<'u> {
         }
         self.event(EventKind::StatusChanged, json!({ "from": from, "to": to }))
             .await?;
-        sqlx::query(
-            "UPDATE orders SET payout = CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.order_id = orders.id
-                AND c.status NOT IN ('resolved', 'rejected')) THEN 'blocked' ELSE 'released' END
-             WHERE id = ?",
-        )
-        .bind(self.case.order_id)
-        .execute(&mut *self.tx)
-        .await?;
+        // Between two open statuses the case keeps the payout blocked, as
+        // it did: only opening or closing can change it.
+        if from.is_closed() != to.is_closed() {
+            update_payout(&mut self.tx, self.case.order_id).await?;
+        }
         self.case.status = to;
         Ok(())
     }
@@ -335,12 +340,16 @@ impl<'u> CaseWrite<'u> {
             crate::sla::clock::refresh(&mut self.tx, self.case.id.0, self.now, breached).await?;
         }
         self.tx.commit().await?;
+        let owners = CaseOwners {
+            merchant_id: self.case.merchant_id,
+            customer_id: self.case.customer_id,
+            marketplace_id: self.marketplace_id,
+        };
+        // Before the write answers and before anyone hears of it: the next
+        // read of the inboxes that hold the case is a fresh one.
+        self.pages.changed(owners);
         self.live.publish(
-            CaseOwners {
-                merchant_id: self.case.merchant_id,
-                customer_id: self.case.customer_id,
-                marketplace_id: self.marketplace_id,
-            },
+            owners,
             CaseChanged {
                 id: self.case.id,
                 version: self.version,
@@ -349,6 +358,21 @@ impl<'u> CaseWrite<'u> {
         );
         Ok(())
     }
+}
+
+/// Keeps order `order_id`'s payout blocked exactly while a case on it is
+/// open (released once the last one closes); in the transaction of every
+/// change that opens or closes a case.
+pub async fn update_payout(conn: &mut sqlx::SqliteConnection, order_id: i64) -> ApiResult<()> {
+    sqlx::query(
+        "UPDATE orders SET payout = CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.order_id = orders.id
+            AND c.status NOT IN ('resolved', 'rejected')) THEN 'blocked' ELSE 'released' END
+         WHERE id = ?",
+    )
+    .bind(order_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Who a notification goes to.

@@ -100,7 +100,7 @@ pub async fn remember(
     .bind(i64::from(status.as_u16()))
     .bind(body)
     .bind(state.now())
-    .execute(&state.db)
+    .execute(&state.writer)
     .await?;
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod live;
 pub mod mail;
 pub mod openapi;
+pub mod page_cache;
 pub mod routes;
 pub mod scope;
 pub mod seed;

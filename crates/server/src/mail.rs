@@ -95,7 +95,7 @@ pub async fn deliver(
                 sqlx::query("UPDATE outbox SET sent_at = ?, sending_at = NULL, last_error = NULL WHERE id = ?")
                     .bind(now)
                     .bind(email.id)
-                    .execute(&state.db)
+                    .execute(&state.writer)
                     .await?;
                 sent += 1;
             }
@@ -105,7 +105,7 @@ pub async fn deliver(
                 )
                 .bind(error.to_string())
                 .bind(email.id)
-                .execute(&state.db)
+                .execute(&state.writer)
                 .await?;
                 return Err(error);
             }
@@ -124,7 +124,7 @@ async fn claim(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<Option<Pe
     )
     .bind(now)
     .bind(now - Duration::minutes(CLAIM_MINUTES))
-    .fetch_optional(&state.db)
+    .fetch_optional(&state.writer)
     .await?)
 }
 

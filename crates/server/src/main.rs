@@ -96,6 +96,7 @@ async fn main() -> anyhow::Result<()> {
         tracing::info!(cases = filled, "stored the response clock of open cases");
     }
     tokio::spawn(sweeps::run_forever(state.clone()));
+    tokio::spawn(db::checkpoint_forever(state.db.clone()));
     // Without an SMTP URL the outbox table is the record of what would be sent.
     if let Some(url) = &cli.smtp_url {
         let mailer = mail::Mailer::new(url, &cli.mail_from)?;

@@ -21,6 +21,8 @@ use crate::routes;
         routes::cases::cases_list,
         routes::cases::case_get,
         routes::cases::inbox_counts,
+        routes::reports::orders_list,
+        routes::reports::case_create,
         routes::posts::messages_list,
         routes::posts::messages_create,
         routes::posts::notes_list,

@@ -16,7 +16,7 @@ pub struct CaseOwners {
 }
 
 /// The slice of the data a user may see.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// A merchant agent: the cases on its merchant's orders.
     Merchant(i64),

@@ -1,5 +1,5 @@
-//! What every handler shares: the database pool, the configuration and the
-//! channel of live updates.
+//! What every handler shares: the database pools, the configuration, the
+//! channel of live updates and the caches in front of the database.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -8,7 +8,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqlitePool;
 
+use crate::auth::SessionCache;
 use crate::live::Live;
+use crate::page_cache::PageCache;
 
 /// Settings that do not change while the server runs.
 #[derive(Clone, Debug, Default)]
@@ -25,10 +27,19 @@ pub struct Config {
 /// Handed to every handler through `State<AppState>`.
 #[derive(Clone, Debug)]
 pub struct AppState {
+    /// Reads (several connections: WAL readers never wait for each other).
     pub db: SqlitePool,
+    /// Every write: one connection, so writers of this process queue here,
+    /// in order, instead of meeting in SQLite's busy handler, which polls
+    /// the lock with sleeps of up to 100 ms (`db::writer`).
+    pub writer: SqlitePool,
     pub config: Arc<Config>,
     /// Committed case changes, for the event streams (`live.rs`).
     pub live: Live,
+    /// Sessions recently seen, so a request need not look its session up.
+    pub sessions: Arc<SessionCache>,
+    /// Inbox pages and counts as sent, until their scope changes.
+    pub pages: Arc<PageCache>,
     /// How far the test clock moved this server's time, in seconds; always
     /// 0 outside test mode.
     clock_offset: Arc<AtomicI64>,
@@ -37,9 +48,12 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: SqlitePool, config: Config) -> Self {
         AppState {
+            writer: crate::db::writer(&db),
             db,
             config: Arc::new(config),
             live: Live::new(),
+            sessions: Arc::new(SessionCache::default()),
+            pages: Arc::new(PageCache::new()),
             clock_offset: Arc::new(AtomicI64::new(0)),
         }
     }

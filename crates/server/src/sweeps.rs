@@ -94,7 +94,12 @@ pub async fn warn_before_breach(state: &AppState, now: DateTime<Utc>) -> ApiResu
     .fetch_all(&state.db)
     .await?;
     let mut warned = Vec::new();
-    let mut conn = state.db.acquire().await?;
+    if soon.is_empty() {
+        return Ok(warned);
+    }
+    // One transaction on the writer for all of them (each is usually
+    // queued already and does nothing).
+    let mut tx = state.writer.begin_with("BEGIN IMMEDIATE").await?;
     for (id, due_at, address) in soon {
         let case = CaseId(id);
         let hours = (due_at - now).num_minutes().div_euclid(60);
@@ -108,10 +113,11 @@ pub async fn warn_before_breach(state: &AppState, now: DateTime<Utc>) -> ApiResu
             // reply) warns again.
             cause: &format!("breach-warning:{id}:{}", due_at.to_rfc3339()),
         };
-        if queue_email(&mut conn, email, now).await? {
+        if queue_email(&mut tx, email, now).await? {
             warned.push(case);
         }
     }
+    tx.commit().await?;
     Ok(warned)
 }
 

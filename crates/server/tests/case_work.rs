@@ -6,7 +6,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn id_number(id: &str) -> i64 {
     id.trim_start_matches("C-").parse().unwrap()
@@ -660,6 +660,41 @@ async fn agents_see_alerts_that_customers_do_not() {
         );
     }
     assert_eq!(app.case(&lisa, &id).await["alerts"], json!([]));
+}
+
+#[tokio::test]
+async fn a_wish_for_a_free_exchange_is_an_alert_for_the_desk_only() {
+    let app = TestApp::seeded().await;
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    // A Nordic Home case whose customer wished for an exchange, and one without.
+    let with: (i64, String) = sqlx::query_as(
+        "SELECT c.id, u.email FROM cases c JOIN merchants m ON m.id = c.merchant_id
+         JOIN users u ON u.id = c.customer_id
+         WHERE m.name = 'Nordic Home AB' AND c.free_exchange = 1 ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .expect("the demo has a Nordic Home case with a free exchange wished");
+    let customer = app.sign_in(&with.1).await;
+    let id = format!("C-{}", with.0);
+    let kinds = |case: Value| -> Vec<String> {
+        case["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["kind"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(kinds(app.case(&anna, &id).await).contains(&"free_exchange".to_owned()));
+    assert_eq!(app.case(&customer, &id).await["alerts"], json!([]));
+    let without = app
+        .count(
+            "SELECT c.id FROM cases c JOIN merchants m ON m.id = c.merchant_id
+             WHERE m.name = 'Nordic Home AB' AND c.free_exchange = 0 ORDER BY c.id LIMIT 1",
+        )
+        .await;
+    let without = app.case(&anna, &format!("C-{without}")).await;
+    assert!(!kinds(without).contains(&"free_exchange".to_owned()));
 }
 
 #[tokio::test]

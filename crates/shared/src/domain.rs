@@ -99,9 +99,51 @@ impl Reason {
     }
 }
 
+impl Kind {
+    /// The reasons a case of this kind may give (PRODUCT.md §3): a regret
+    /// is the right of withdrawal, a missing case is an item or shipment
+    /// that did not arrive (or arrived late), a complaint is about the goods
+    /// or the invoice; `other` fits every kind. Every reason fits its
+    /// `default_kind`.
+    pub const fn reasons(self) -> &'static [Reason] {
+        match self {
+            Kind::Regret => &[Reason::ChangedMind, Reason::Other],
+            Kind::Missing => &[Reason::MissingItems, Reason::DeliveryLate, Reason::Other],
+            Kind::Complaint => &[
+                Reason::Damaged,
+                Reason::Defective,
+                Reason::WrongGoods,
+                Reason::NotAsDescribed,
+                Reason::InvoiceIncorrect,
+                Reason::Other,
+            ],
+        }
+    }
+}
+
+impl Reason {
+    /// Whether a case of `kind` may give this reason (`Kind::reasons`).
+    pub fn fits(self, kind: Kind) -> bool {
+        kind.reasons().contains(&self)
+    }
+}
+
 string_enum! {
     /// Who decides the case.
     Handler { Merchant = "merchant", Platform = "platform" }
+}
+
+impl Handler {
+    /// Who handles a case with `reason` on a marketplace whose merchants
+    /// handle `merchant_reasons` themselves (its policy, PRODUCT.md §3):
+    /// the merchant, or straight away the platform.
+    pub fn for_reason(reason: Reason, merchant_reasons: &[Reason]) -> Handler {
+        if merchant_reasons.contains(&reason) {
+            Handler::Merchant
+        } else {
+            Handler::Platform
+        }
+    }
 }
 
 string_enum! {
@@ -163,6 +205,55 @@ mod tests {
     #[test]
     fn default_merchant_reasons_are_the_first_six() {
         assert_eq!(Reason::MERCHANT_HANDLED_BY_DEFAULT, &Reason::ALL[..6]);
+    }
+
+    #[test]
+    fn reasons_fit_kinds() {
+        for &reason in Reason::ALL {
+            assert!(reason.fits(reason.default_kind()), "{reason}");
+            assert!(
+                Kind::ALL.iter().any(|&k| reason.fits(k)),
+                "{reason} fits no kind"
+            );
+        }
+        let table = [
+            (Reason::ChangedMind, Kind::Regret, true),
+            (Reason::ChangedMind, Kind::Complaint, false),
+            (Reason::ChangedMind, Kind::Missing, false),
+            (Reason::Damaged, Kind::Complaint, true),
+            (Reason::Damaged, Kind::Regret, false),
+            (Reason::Damaged, Kind::Missing, false),
+            (Reason::MissingItems, Kind::Missing, true),
+            (Reason::MissingItems, Kind::Complaint, false),
+            (Reason::DeliveryLate, Kind::Missing, true),
+            (Reason::DeliveryLate, Kind::Regret, false),
+            (Reason::InvoiceIncorrect, Kind::Complaint, true),
+            (Reason::WrongGoods, Kind::Missing, false),
+            (Reason::Other, Kind::Regret, true),
+            (Reason::Other, Kind::Missing, true),
+            (Reason::Other, Kind::Complaint, true),
+        ];
+        for (reason, kind, fits) in table {
+            assert_eq!(reason.fits(kind), fits, "{reason} for {kind}");
+        }
+    }
+
+    #[test]
+    fn reasons_outside_the_policy_go_to_the_platform() {
+        let policy = Reason::MERCHANT_HANDLED_BY_DEFAULT;
+        for &reason in Reason::ALL {
+            let expected = if policy.contains(&reason) {
+                Handler::Merchant
+            } else {
+                Handler::Platform
+            };
+            assert_eq!(Handler::for_reason(reason, policy), expected, "{reason}");
+        }
+        assert_eq!(
+            Handler::for_reason(Reason::InvoiceIncorrect, &[Reason::InvoiceIncorrect]),
+            Handler::Merchant
+        );
+        assert_eq!(Handler::for_reason(Reason::Damaged, &[]), Handler::Platform);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::wire::{CaseAlert, OnBreach};
 pub enum AlertKind {
     HighValue,
     RepeatClaimant,
+    FreeExchange,
 }
 
 /// Every field a `CaseAlert` may have.
@@ -36,6 +37,7 @@ impl TryFrom<RawAlert> for CaseAlert {
             AlertKind::RepeatClaimant => CaseAlert::RepeatClaimant {
                 other_cases: raw.other_cases.ok_or("missing other_cases")?,
             },
+            AlertKind::FreeExchange => CaseAlert::FreeExchange,
         })
     }
 }

@@ -253,6 +253,9 @@ pub enum CaseAlert {
     },
     /// The customer has claimed before: other cases in the past year.
     RepeatClaimant { other_cases: i64 },
+    /// The customer asked for a free exchange (a replacement) rather than
+    /// a refund.
+    FreeExchange,
 }
 
 /// One message of the conversation with the customer.
@@ -417,6 +420,66 @@ pub struct TakeHold {
 pub struct CaseToggles {
     pub version: i64,
     pub free_return: bool,
+}
+
+/// One of the signed-in customer's orders (`GET /api/v1/orders`), with
+/// what is left to report on each line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CustomerOrder {
+    /// The order's id, for `NewCase::order_id`.
+    pub id: i64,
+    pub number: String,
+    /// The order number from before the marketplace migrated, where present.
+    pub legacy_number: Option<String>,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
+    pub placed_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub merchant_name: String,
+    pub currency: String,
+    pub lines: Vec<CustomerOrderLine>,
+}
+
+/// One line of a customer's order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CustomerOrderLine {
+    /// The order line's id, for `RefundLine::line_id` in a `NewCase`.
+    pub id: i64,
+    pub sku: String,
+    pub title: String,
+    pub image_url: Option<String>,
+    pub quantity: i64,
+    pub unit_price_minor: i64,
+    /// How many may still be reported: the quantity less what cases on the
+    /// order (open or closed) already claim of this line.
+    pub claimable_quantity: i64,
+}
+
+/// `POST /api/v1/cases`: a customer reports a problem with one of their
+/// orders.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewCase {
+    /// `CustomerOrder::id`.
+    pub order_id: i64,
+    pub kind: Kind,
+    /// Must fit the kind (`Kind::reasons`).
+    pub reason: Reason,
+    /// What happened, 1 to 2,000 characters.
+    pub description: String,
+    /// The lines claimed, each a line of the order, once, from 1 to its
+    /// `claimable_quantity`.
+    pub lines: Vec<RefundLine>,
+    /// Photos uploaded with `POST /attachments` by the reporter, not
+    /// attached to anything yet (at most 10).
+    #[serde(default)]
+    pub attachment_ids: Vec<i64>,
+    /// The customer would like a free exchange (a replacement) rather than
+    /// a refund.
+    #[serde(default)]
+    pub free_exchange: bool,
 }
 
 /// How many cases an inbox holds (`GET /api/v1/inbox-counts`).
@@ -613,6 +676,41 @@ mod tests {
             serde_json::to_value(DecisionKind::Proposal).unwrap(),
             "proposal"
         );
+    }
+
+    /// A report as the SPA sends it, with and without its optional fields;
+    /// an order as the server sends it reads back.
+    #[test]
+    fn reports_and_customer_orders_read() {
+        let minimal: NewCase = serde_json::from_str(
+            r#"{"order_id":7,"kind":"complaint","reason":"damaged","description":"Cracked","lines":[{"line_id":3,"quantity":1}]}"#,
+        )
+        .unwrap();
+        assert!(minimal.attachment_ids.is_empty());
+        assert!(!minimal.free_exchange);
+        assert_eq!(minimal.reason, Reason::Damaged);
+        let order = CustomerOrder {
+            id: 7,
+            number: "FM4100013".to_owned(),
+            legacy_number: None,
+            placed_at: DateTime::parse_from_rfc3339("2026-11-01T09:30:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            delivered_at: None,
+            merchant_name: "Nordic Home AB".to_owned(),
+            currency: "SEK".to_owned(),
+            lines: vec![CustomerOrderLine {
+                id: 3,
+                sku: "NH-1".to_owned(),
+                title: "Lamp".to_owned(),
+                image_url: Some("/api/v1/files/1".to_owned()),
+                quantity: 2,
+                unit_price_minor: 64_900,
+                claimable_quantity: 1,
+            }],
+        };
+        let json = serde_json::to_string(&order).unwrap();
+        assert_eq!(serde_json::from_str::<CustomerOrder>(&json).unwrap(), order);
     }
 
     #[test]

@@ -2,6 +2,7 @@ import { test, expect, expectAccessible, users } from "../fixtures";
 import { SignInPage } from "../pages/sign-in-page";
 import { InboxPage } from "../pages/inbox-page";
 import { CasePage } from "../pages/case-page";
+import { PNG } from "../files";
 import { Page } from "@playwright/test";
 
 // These tests change Tulp & Co's cases, one after another.
@@ -230,12 +231,6 @@ test("a quick text is found with ::, filled in for the case, and sent", async ({
   expect(customer).toContain(id);
 });
 
-// A red 2×2 PNG: real PNG bytes, since the server checks content.
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==",
-  "base64",
-);
-
 test("a photo is attached to a note, refused when it is not one, and viewed full size", async ({ page }) => {
   await signIn(page, users.worker.email);
   const id = await openFirst(page, "open", "notes");
@@ -253,6 +248,10 @@ test("a photo is attached to a note, refused when it is not one, and viewed full
   await expectAccessible(page);
 
   await casePage.composer("Internal note").fill(`Photo of the shelf for ${id}.`);
+  // The uploaded file is part of the draft: it survives a reload.
+  await page.reload();
+  await expect(pending).toContainText("shelf.png");
+  await expect(casePage.composer("Internal note")).toHaveValue(`Photo of the shelf for ${id}.`);
   await page.getByRole("button", { name: "Add note" }).click();
   const note = casePage.posts.filter({ hasText: "Photo of the shelf" });
   await expect(note).toHaveCount(1);

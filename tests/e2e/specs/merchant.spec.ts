@@ -148,4 +148,18 @@ test("filters narrow an inbox, the view is in the address, and alerts warn the a
   await inbox.expectSettled();
   await inbox.openFirstCase();
   await expect(page.getByRole("list", { name: "Alerts" })).toContainText("Repeat claimant");
+
+  // In the demo, every third complaint (by case number) came with the
+  // customer's wish for a free exchange; the agent is told at the top.
+  await page.goto("/inbox/open?kind=complaint");
+  await inbox.expectSettled();
+  const ids = (await inbox.caseLinks().allTextContents()).map((t) => t.trim());
+  const wished = ids.find((id) => Number(id.replace("C-", "")) % 3 === 0)!;
+  const plain = ids.find((id) => Number(id.replace("C-", "")) % 3 !== 0)!;
+  await page.goto(`/cases/${wished}/receipt`);
+  await expect(page.getByRole("list", { name: "Alerts" })).toContainText("The customer asked for a free exchange (a replacement) rather than a refund.");
+  await expectAccessible(page);
+  await page.goto(`/cases/${plain}/receipt`);
+  await new CasePage(page).expectCase(plain);
+  await expect(page.getByText("asked for a free exchange")).toHaveCount(0);
 });

@@ -91,7 +91,7 @@ pub async fn attachment_create(
     .bind(bytes.as_ref())
     .bind(state.now())
     .bind(user.id)
-    .execute(&state.db)
+    .execute(&state.writer)
     .await?
     .last_insert_rowid();
     Ok((

@@ -74,7 +74,9 @@ pub async fn me_update(
     sqlx::query("UPDATE users SET locale = ? WHERE id = ?")
         .bind(input.locale.as_str())
         .bind(user.id)
-        .execute(&state.db)
+        .execute(&state.writer)
         .await?;
+    // The cached sessions carry the old locale.
+    state.sessions.forget_user(user.id);
     Ok(Json(load_me(&state, user.id).await?))
 }

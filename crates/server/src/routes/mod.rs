@@ -11,6 +11,7 @@ pub mod me;
 pub mod posts;
 pub mod prepared;
 pub mod quick_texts;
+pub mod reports;
 pub mod session;
 pub mod stream;
 pub mod test_clock;
@@ -37,7 +38,8 @@ pub fn api(test_clock: bool) -> Router<AppState> {
             axum::routing::post(session::session_create).delete(session::session_delete),
         )
         .route("/me", get(me::me_get).patch(me::me_update))
-        .route("/cases", get(cases::cases_list))
+        .route("/cases", get(cases::cases_list).post(reports::case_create))
+        .route("/orders", get(reports::orders_list))
         .route(
             "/cases/{id}",
             get(cases::case_get).patch(decisions::case_update),

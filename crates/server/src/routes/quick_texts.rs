@@ -169,7 +169,7 @@ pub async fn quick_texts_create(
     .bind(body)
     .bind(now)
     .bind(now)
-    .execute(&state.db)
+    .execute(&state.writer)
     .await?
     .last_insert_rowid();
     Ok((StatusCode::CREATED, Json(load(&state, owner, id).await?)))
@@ -205,7 +205,7 @@ pub async fn quick_texts_update(
         .push_bind(version)
         .push(" AND ");
     owner.push_filter(&mut qb);
-    if qb.build().execute(&state.db).await?.rows_affected() == 0 {
+    if qb.build().execute(&state.writer).await?.rows_affected() == 0 {
         // Either not ours (not found) or changed meanwhile (conflict).
         let current = load(&state, owner, id).await?;
         return Err(AppError::conflict(
@@ -232,7 +232,7 @@ pub async fn quick_texts_delete(
     let mut qb = QueryBuilder::<Sqlite>::new("DELETE FROM quick_texts WHERE id = ");
     qb.push_bind(id).push(" AND ");
     owner.push_filter(&mut qb);
-    if qb.build().execute(&state.db).await?.rows_affected() == 0 {
+    if qb.build().execute(&state.writer).await?.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
     Ok(StatusCode::NO_CONTENT)

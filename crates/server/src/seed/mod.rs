@@ -93,6 +93,11 @@ impl Seeder {
         self.cases(tx, &people, &orders).await?;
         self.near_breach(tx).await?;
         self.prepared(tx).await?;
+        // Every third complaint came with the customer's wish for a free
+        // exchange (deterministic, like the rest of the demo).
+        sqlx::query("UPDATE cases SET free_exchange = 1 WHERE kind = 'complaint' AND id % 3 = 0")
+            .execute(&mut **tx)
+            .await?;
         // Store every open case's response clock, as a status change would.
         let running: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM cases WHERE status IN ('submitted', 'awaiting_merchant') ORDER BY id",
@@ -439,7 +444,9 @@ impl Seeder {
                 continue;
             }
             let reason = Reason::ALL[k % Reason::ALL.len()];
-            let merchant_handles = Reason::MERCHANT_HANDLED_BY_DEFAULT.contains(&reason);
+            // The marketplaces' policy is the default one (see `world`).
+            let merchant_handles = Handler::for_reason(reason, Reason::MERCHANT_HANDLED_BY_DEFAULT)
+                == Handler::Merchant;
             let status = if merchant_handles {
                 MERCHANT_STATUSES[(k / Reason::ALL.len() + k) % MERCHANT_STATUSES.len()]
             } else {

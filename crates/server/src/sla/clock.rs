@@ -192,6 +192,14 @@ pub struct StoredClock {
     pub due_at: Option<DateTime<Utc>>,
 }
 
+#[derive(sqlx::FromRow)]
+struct Refreshing {
+    #[sqlx(flatten)]
+    row: ClockRow,
+    #[sqlx(flatten)]
+    before: StoredClock,
+}
+
 /// Recomputes case `id`'s clock on `conn` and stores it on the case. When
 /// the response the clock was waiting for is settled by this (the merchant
 /// answered, the case closed, or `breached`), records whether it was met.
@@ -203,12 +211,20 @@ pub async fn refresh(
     now: DateTime<Utc>,
     breached: bool,
 ) -> ApiResult<()> {
-    let before: StoredClock =
-        sqlx::query_as("SELECT clock_response, clock_started_at, due_at FROM cases WHERE id = ?")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let clock = ClockRow::load(conn, id).await?.clock_on(conn, now).await?;
+    // The clock's inputs and the clock as stored, in one query.
+    let query = format!(
+        "{} WHERE c.id = ?",
+        CLOCK_COLUMNS.replacen(
+            " FROM",
+            ", c.clock_response, c.clock_started_at, c.due_at FROM",
+            1
+        )
+    );
+    let Refreshing { row, before } = sqlx::query_as(&query)
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let clock = row.clock_on(conn, now).await?;
     let after = match &clock.deadline {
         None => StoredClock::default(),
         Some(d) => StoredClock {
@@ -266,10 +282,14 @@ pub async fn refresh_unset(state: &AppState, now: DateTime<Utc>) -> ApiResult<us
     )
     .fetch_all(&state.db)
     .await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.writer.begin_with("BEGIN IMMEDIATE").await?;
     for &id in &ids {
         refresh(&mut tx, id, now, false).await?;
     }
     tx.commit().await?;
+    if !ids.is_empty() {
+        // Written outside `CaseWrite`: no page of any inbox holds.
+        state.pages.clear();
+    }
     Ok(ids.len())
 }

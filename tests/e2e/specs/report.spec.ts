@@ -1,0 +1,69 @@
+import { expect, expectAccessible, users } from "../fixtures";
+import { testWithOwnServer } from "../own-server";
+import { SignInPage } from "../pages/sign-in-page";
+import { InboxPage } from "../pages/inbox-page";
+import { CasePage } from "../pages/case-page";
+import { PNG } from "../files";
+
+// A new case changes the merchant's inboxes: a server of its own.
+const test = testWithOwnServer();
+
+/** The first agent of each demo merchant. */
+const agents: Record<string, string> = {
+  "Nordic Home AB": users.merchant.email,
+  "Lumo Electronics": users.otherMerchant.email,
+  "Fjäll Outdoor": users.clockMerchant.email,
+};
+
+test("a customer reports a problem with photos, and the merchant finds it in Open", async ({ page, browser, baseURL }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.customer.email);
+  await expect(new InboxPage(page).rows.first()).toBeVisible();
+  // Lisa reads claimdesk in Swedish; this test reads it in English.
+  await page.locator(".language-switcher select").selectOption("en");
+
+  await page.getByRole("link", { name: "Report a problem" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Report a problem with an order");
+  await expectAccessible(page);
+
+  // Nothing chosen: the form says what is missing, field by field.
+  await page.getByRole("button", { name: "Send the report" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Choose at least one item and how many.");
+  const quantity = page.locator(".report-lines input:not([disabled])").first();
+  await quantity.fill("1");
+  await page.getByRole("button", { name: "Send the report" }).click();
+  await expect(page.getByRole("alert")).toHaveText("This field is required.");
+  await page.getByLabel("What is the problem?").selectOption({ label: "Damaged" });
+  await page.getByLabel("I would rather have a free exchange").check();
+  await page.getByLabel("What happened?").fill("The lid was cracked when the parcel arrived.");
+  await page.getByLabel("Attach files").setInputFiles({ name: "lid.png", mimeType: "image/png", buffer: PNG });
+  await expect(page.locator(".pending-files li")).toContainText("lid.png");
+  await expectAccessible(page);
+  const order = (await page.locator("#report-order option:checked").textContent())!;
+  const merchant = order.split(" · ")[1];
+
+  await page.getByRole("button", { name: "Send the report" }).click();
+  await expect(page).toHaveURL(/\/cases\/C-\d+\/messages$/);
+  const id = /C-\d+/.exec(page.url())![0];
+  const casePage = new CasePage(page);
+  await casePage.expectCase(id);
+  await expect(casePage.status).toHaveText("Submitted");
+  await page.getByRole("link", { name: "Receipt" }).click();
+  await expect(page.getByText("The lid was cracked when the parcel arrived.")).toBeVisible();
+  await expect(page.getByRole("img", { name: "Photo 1 from the customer" })).toBeVisible();
+  await expectAccessible(page);
+
+  // The merchant's agent finds it in Open, with the customer's wish on top.
+  const context = await browser.newContext({ baseURL, locale: "en-GB" });
+  const agent = await context.newPage();
+  await new SignInPage(agent).goto();
+  await new SignInPage(agent).signIn(agents[merchant]);
+  const inbox = new InboxPage(agent);
+  await expect(inbox.rows.first()).toBeVisible();
+  await agent.goto(`/inbox/open?q=${id}`);
+  await inbox.expectSettled();
+  await expect(inbox.caseLinks()).toHaveText([id]);
+  await agent.goto(`/cases/${id}/receipt`);
+  await expect(agent.getByRole("list", { name: /Alerts|Varningar/ })).toContainText(/free exchange|kostnadsfritt byte/);
+  await context.close();
+});
