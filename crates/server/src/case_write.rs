@@ -345,10 +345,9 @@ impl<'u> CaseWrite<'u> {
             customer_id: self.case.customer_id,
             marketplace_id: self.marketplace_id,
         };
-        // Before the write answers and before anyone hears of it: the next
-        // read of the inboxes that hold the case is a fresh one.
-        self.pages.changed(owners);
-        self.live.publish(
+        announce(
+            &self.pages,
+            &self.live,
             owners,
             CaseChanged {
                 id: self.case.id,
@@ -358,6 +357,15 @@ impl<'u> CaseWrite<'u> {
         );
         Ok(())
     }
+}
+
+/// What follows every committed change to a case (a write or a new case):
+/// before the write answers and before anyone hears of it, the cached pages
+/// of the inboxes holding the case are dropped, so the next read is fresh;
+/// then every stream that may see the case hears of the change.
+pub fn announce(pages: &PageCache, live: &Live, owners: CaseOwners, change: CaseChanged) {
+    pages.changed(owners);
+    live.publish(owners, change);
 }
 
 /// Keeps order `order_id`'s payout blocked exactly while a case on it is

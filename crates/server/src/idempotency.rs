@@ -52,13 +52,14 @@ pub fn fingerprint(route: &str, input: &impl Serialize) -> String {
     hex::encode(Sha256::digest(format!("{route}\n{body}").as_bytes()))
 }
 
-/// The stored answer to `key`, if this user sent it before.
-pub async fn replay(
+/// The stored answer to `key` (status and JSON body), if this user sent it
+/// before; the same key for a different request is a conflict.
+pub async fn stored(
     state: &AppState,
     user: &CurrentUser,
     key: &IdempotencyKey,
     hash: &str,
-) -> ApiResult<Option<Response>> {
+) -> ApiResult<Option<(StatusCode, serde_json::Value)>> {
     let row: Option<(String, i64, String)> = sqlx::query_as(
         "SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = ? AND key = ?",
     )
@@ -74,10 +75,22 @@ pub async fn replay(
         )),
         Some((_, status, body)) => {
             let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
-            let body: serde_json::Value = serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))?;
-            Ok(Some((status, Json(body)).into_response()))
+            let body = serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))?;
+            Ok(Some((status, body)))
         }
     }
+}
+
+/// The stored answer to `key`, if this user sent it before.
+pub async fn replay(
+    state: &AppState,
+    user: &CurrentUser,
+    key: &IdempotencyKey,
+    hash: &str,
+) -> ApiResult<Option<Response>> {
+    Ok(stored(state, user, key, hash)
+        .await?
+        .map(|(status, body)| (status, Json(body)).into_response()))
 }
 
 /// Remembers the answer to `key`.

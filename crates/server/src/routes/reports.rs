@@ -22,7 +22,7 @@ use serde_json::json;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::auth::CurrentUser;
-use crate::case_write::{queue_email, update_payout, Email};
+use crate::case_write::{announce, queue_email, update_payout, Email};
 use crate::error::{ApiJson, ApiResult, AppError};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::routes::attachments::MAX_FILES_PER_POST;
@@ -325,25 +325,9 @@ async fn replay(
     key: &IdempotencyKey,
     hash: &str,
 ) -> ApiResult<Option<Response>> {
-    let row: Option<(String, i64, String)> = sqlx::query_as(
-        "SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = ? AND key = ?",
-    )
-    .bind(user.id)
-    .bind(&key.0)
-    .fetch_optional(&state.db)
-    .await?;
-    let Some((stored, status, body)) = row else {
+    let Some((status, body)) = idempotency::stored(state, user, key, hash).await? else {
         return Ok(None);
     };
-    if stored != hash {
-        return Err(AppError::conflict(
-            "idempotency-key-reused",
-            "this Idempotency-Key was used for a different request; use a new key for a new request",
-        ));
-    }
-    let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::CREATED);
-    let body: serde_json::Value =
-        serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))?;
     if body.get("summary").is_some() {
         return Ok(Some((status, Json(body)).into_response()));
     }
@@ -387,10 +371,10 @@ pub async fn case_create(
             })
         }
     };
-    // As `CaseWrite::commit` does: the inboxes holding the case read
-    // afresh, then every stream that may see it hears of it.
-    state.pages.changed(created.owners);
-    state.live.publish(
+    // As every committed change: see `case_write::announce`.
+    announce(
+        &state.pages,
+        &state.live,
         created.owners,
         CaseChanged {
             id: created.id,
