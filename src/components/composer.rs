@@ -1,9 +1,10 @@
 use claimdesk_shared::quick_text::shortcut;
-use claimdesk_shared::wire::{CaseDetail, NewPost};
+use claimdesk_shared::wire::NewPost;
 use claimdesk_shared::CaseId;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError, PostKind};
+use crate::case_context::use_case_context;
 use crate::components::file_picker::FilePicker;
 use crate::components::quick_text_picker::{
     matching, navigate, Key, QuickTextPicker, QuickTextValues,
@@ -32,18 +33,13 @@ pub fn Composer(
     /// What the send will do, said under the field.
     #[prop(optional, into)]
     hint: MaybeProp<String>,
-    /// Called with the case after a successful send.
-    #[prop(into)]
-    on_sent: Callback<CaseDetail>,
-    /// Called when the case changed underneath (a 409); the text stays.
-    #[prop(into)]
-    on_stale: Callback<()>,
     /// Offer the desk's quick texts (button and `::` shortcut), filled with
     /// these values.
     #[prop(default = None)]
     quick_texts: Option<QuickTextValues>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let context = use_case_context();
     let name = match kind {
         PostKind::Message => "message",
         PostKind::Note => "note",
@@ -80,7 +76,7 @@ pub fn Composer(
                 match &result {
                     // A live update may have replaced this composer while the
                     // post was under way: hence `try_`, which skips what is gone.
-                    Ok(case) => {
+                    Ok(_) => {
                         slot.clear();
                         files.try_set(Vec::new());
                         text.try_set(String::new());
@@ -89,14 +85,17 @@ pub fn Composer(
                         if let Some(field) = field.try_get_untracked().flatten() {
                             field.set_value("");
                         }
-                        on_sent.try_run(case.clone());
+                        // Through the case page, which outlives this composer: a live
+                        // update may already have replaced it with one showing the
+                        // draft as it was before this send cleared it.
+                        context.changed();
                     }
                     Err(ApiError::Conflict(kind)) if kind == "stale-version" => {
                         // The key belonged to a send that can no longer happen.
                         slot.clear();
                         slot.save_text(&body);
                         files.try_with_untracked(|f| slot.save_files(f));
-                        on_stale.try_run(());
+                        context.conflicted();
                     }
                     Err(_) => {}
                 }

@@ -3,7 +3,6 @@ use claimdesk_shared::{Handler, Role};
 use leptos::prelude::*;
 
 use crate::api::{self, PostKind};
-use crate::case_context::use_case_context;
 use crate::components::attachment_list::AttachmentList;
 use crate::components::composer::Composer;
 use crate::components::quick_text_picker::QuickTextValues;
@@ -23,7 +22,6 @@ pub fn Conversation(
     role: Role,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let context = use_case_context();
     let id = case.summary.id;
     let messages = Fetched::new(move || api::messages(id));
     let status = case.summary.status;
@@ -68,8 +66,6 @@ pub fn Conversation(
                     kind=PostKind::Message
                     label=label
                     hint=hint
-                    on_sent=move |_| context.changed()
-                    on_stale=move |_| context.conflicted()
                     quick_texts=quick_texts.clone()
                 />
             })}

@@ -2,7 +2,6 @@ use claimdesk_shared::wire::CaseDetail;
 use leptos::prelude::*;
 
 use crate::api::{self, PostKind};
-use crate::case_context::use_case_context;
 use crate::components::attachment_list::AttachmentList;
 use crate::components::composer::Composer;
 use crate::fetched::Fetched;
@@ -16,7 +15,6 @@ pub fn NotesPanel(
     case: CaseDetail,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let context = use_case_context();
     let id = case.summary.id;
     let notes = Fetched::new(move || api::notes(id));
     let label = Signal::derive(move || t_string!(i18n, composer_note_label).to_owned());
@@ -51,8 +49,6 @@ pub fn NotesPanel(
                 version=case.version
                 kind=PostKind::Note
                 label=label
-                on_sent=move |_| context.changed()
-                on_stale=move |_| context.conflicted()
             />
         </section>
     }
