@@ -24,14 +24,30 @@ export async function signedInContext(browser, url, cookie) {
     { name: cookie.name, value: cookie.value, url, httpOnly: true, sameSite: "Strict" },
   ]);
   await context.addInitScript(`window.__benchShows = ${shows}`);
+  await context.addInitScript(afterPaint);
   return context;
 }
 
 export const ROW = "table.case-table tbody tr";
 
+/** Init script: `window.__afterPaint(callback)` calls back once the frame
+ * that renders the DOM as it is now has been painted: the rendering steps
+ * of a frame (style, layout, paint) run right after its animation-frame
+ * callbacks, and a message posted from one of those is handled after them.
+ * (Two nested animation frames, used before, end only at the next frame's
+ * start, up to one 16.7-ms vsync interval after the paint.) */
+export function afterPaint() {
+  window.__afterPaint = (callback) =>
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => callback();
+      channel.port2.postMessage(null);
+    });
+}
+
 /** Init script: records in `window.__firstRowAt` when the first inbox row
  * enters the DOM and, given `rows`, in `window.__rowsPaintedAt` when that
- * many rows are in and painted (after two animation frames), with when the
+ * many rows are in and painted (`__afterPaint`), with when the
  * list's API response had arrived (`window.__listResponseEnd`). */
 export function observeRows({ row, rows }) {
   const observer = new MutationObserver(() => {
@@ -39,13 +55,11 @@ export function observeRows({ row, rows }) {
     if (count > 0) window.__firstRowAt ??= performance.now();
     if (rows === undefined ? count > 0 : count >= rows) {
       observer.disconnect();
-      requestAnimationFrame(() =>
-        requestAnimationFrame(() => {
-          const list = performance.getEntriesByType("resource").find((e) => e.name.includes("/api/v1/cases?"));
-          window.__listResponseEnd = list?.responseEnd;
-          window.__rowsPaintedAt = performance.now();
-        }),
-      );
+      window.__afterPaint(() => {
+        const list = performance.getEntriesByType("resource").find((e) => e.name.includes("/api/v1/cases?"));
+        window.__listResponseEnd = list?.responseEnd;
+        window.__rowsPaintedAt = performance.now();
+      });
     }
   });
   observer.observe(document, { childList: true, subtree: true });
@@ -84,7 +98,7 @@ export async function timeInput(page, target, act) {
         observer.disconnect();
         removeEventListener("click", onInput, true);
         removeEventListener("input", onInput, true);
-        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - inputAt)));
+        window.__afterPaint(() => resolve(performance.now() - inputAt));
       });
       observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
     });

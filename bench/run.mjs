@@ -6,11 +6,12 @@
 // SPA and the release server first. Each server gets a fresh temporary
 // database; every server is stopped by its process id at the end, also when
 // a step fails.
-import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
+import { readdirSync, statSync, existsSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import autocannon from "autocannon";
 
-import { caseShows, launch, listShows, observeRows, ROW, signedInContext, timeInput, waitShown } from "./browser.mjs";
+import { launch } from "./browser.mjs";
+import { COLD_RUNS, INTERACTION_RUNS, measureColdStart, measureInteractions, measureRender, RENDER_ROWS, SEARCH } from "./spa.mjs";
 import { cleanUp, databaseDir, getJson, MERCHANT, signIn, startServer } from "./server.mjs";
 import { describe as describeFanout, measureFanout, STREAMS } from "./fanout.mjs";
 import * as report from "./report.mjs";
@@ -39,10 +40,6 @@ const BUDGET = {
 // on two cores.
 const CASES = 10_000;
 const BIG_CASES = 100_000;
-const COLD_RUNS = 10;
-const INTERACTION_RUNS = 20;
-const RENDER_ROWS = 1000;
-const RENDER_RUNS = 10;
 const CONNECTIONS = 64;
 const LOAD_SECONDS = 10;
 const BIG_LOAD_SECONDS = 5;
@@ -50,8 +47,6 @@ const SEARCH_SAMPLES = 100;
 // Cases whose version is read for the message load: more than the server
 // writes in LOAD_SECONDS here; the load ends early should it run out.
 const POST_CASES = 6000;
-// A demo customer's first name: several hundred of the bench cases.
-const SEARCH = "Hugo";
 
 const say = (text) => console.error(`\x1b[1m==> ${text}\x1b[0m`);
 
@@ -84,7 +79,7 @@ async function main() {
     say("interactions in the SPA");
     const interactions = await measureInteractions(browser, server.url, cookie, first);
     say(`${count(RENDER_ROWS)} rows: SPA and plain JavaScript`);
-    const render = await measureRender(browser, server.url, cookie);
+    const render = await measureRender(browser, server.url, cookie, DIST);
 
     say("API under load");
     const api = {
@@ -129,91 +124,6 @@ function spaDownload() {
     });
   const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
   return { rows, total };
-}
-
-/** b. Navigation to the Open inbox until its first row is in the page,
- * signed in, with the browser's cache disabled. */
-async function measureColdStart(browser, url, cookie) {
-  const samples = [];
-  // The first run also starts Chromium's processes: not counted.
-  for (let run = 0; run <= COLD_RUNS; run++) {
-    const context = await signedInContext(browser, url, cookie);
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-    await page.addInitScript(observeRows, { row: ROW });
-    await page.goto(`${url}/inbox/open`);
-    await page.waitForFunction(() => window.__firstRowAt !== undefined, null, { timeout: 60_000 });
-    if (run > 0) samples.push(await page.evaluate(() => window.__firstRowAt));
-    await context.close();
-  }
-  return samples;
-}
-
-/** c. From a click or an input to its result painted, in one page. */
-async function measureInteractions(browser, url, cookie, first) {
-  const context = await signedInContext(browser, url, cookie);
-  const page = await context.newPage();
-  await page.goto(`${url}/inbox/open`);
-  await waitShown(page, listShows(first.open));
-  const samples = { parked: [], open: [], search: [], case: [] };
-  const nav = (inbox) => () => page.click(`nav.sidebar a[href="/inbox/${inbox}"]`);
-  for (let run = 0; run < INTERACTION_RUNS; run++) {
-    samples.parked.push(await timeInput(page, listShows(first.parked), nav("parked")));
-    samples.open.push(await timeInput(page, listShows(first.open), nav("open")));
-  }
-  const search = page.locator("#inbox-search");
-  for (let run = 0; run < INTERACTION_RUNS; run++) {
-    samples.search.push(await timeInput(page, listShows(first.search), () => search.fill(SEARCH)));
-    await search.fill("");
-    await waitShown(page, listShows(first.open));
-  }
-  for (let run = 0; run < INTERACTION_RUNS; run++) {
-    // A different case each time: row 1, 2, 3, … of the first page.
-    const link = page.locator(`${ROW}:nth-child(${run + 1}) th a`);
-    const id = (await link.textContent()).trim();
-    samples.case.push(await timeInput(page, caseShows(id), () => link.click()));
-    await page.goBack();
-    await waitShown(page, listShows(first.open));
-  }
-  await context.close();
-  return samples;
-}
-
-/** d. Navigation start to RENDER_ROWS inbox rows painted: the SPA, and a
- * plain-JavaScript page rendering the same rows from the same API response
- * (plain-inbox.html, served on the same origin), alternately. Both load from
- * a warm HTTP cache: an uncounted first load of each fills it. */
-async function measureRender(browser, url, cookie) {
-  const stylesheet = readdirSync(DIST).find((name) => extname(name) === ".css");
-  const labels = readFileSync(join(ROOT, "locales/en.json"), "utf8");
-  const plain = readFileSync(join(import.meta.dirname, "plain-inbox.html"), "utf8")
-    .replace("__CSS__", `/${stylesheet}`)
-    .replace("__LABELS__", () => labels);
-  const context = await signedInContext(browser, url, cookie);
-  await context.route(`${url}/__bench/plain-inbox`, (route) => route.fulfill({ contentType: "text/html", body: plain }));
-  await context.addInitScript(observeRows, { row: ROW, rows: RENDER_ROWS });
-  const pages = { spa: `${url}/inbox/open?per_page=${RENDER_ROWS}`, plain: `${url}/__bench/plain-inbox` };
-  // Per page: navigation start to painted, and the part of it after the
-  // list's response arrived (the rendering, without the server's time).
-  const samples = { spa: [], plain: [], spaAfterResponse: [], plainAfterResponse: [] };
-  for (let run = 0; run <= RENDER_RUNS; run++) {
-    for (const [name, address] of Object.entries(pages)) {
-      const page = await context.newPage();
-      await page.goto(address);
-      await page.waitForFunction(() => window.__rowsPaintedAt !== undefined, null, { timeout: 60_000 });
-      const [painted, responseEnd] = await page.evaluate(() => [window.__rowsPaintedAt, window.__listResponseEnd]);
-      if (responseEnd === undefined) throw new Error(`${address} painted its rows without a list request`);
-      if (run > 0) {
-        samples[name].push(painted);
-        samples[`${name}AfterResponse`].push(painted - responseEnd);
-      }
-      await page.close();
-    }
-  }
-  await context.close();
-  return samples;
 }
 
 /** e. CONNECTIONS connections against one request for LOAD_SECONDS (or

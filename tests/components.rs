@@ -229,6 +229,80 @@ async fn the_case_table_links_each_case_and_formats_money_for_the_reader() {
 }
 
 #[wasm_bindgen_test]
+async fn the_case_table_shows_what_people_typed_as_text_never_as_markup() {
+    // The rows are written as HTML (case_table.rs): every text is escaped.
+    let mut case = summary(10236, 5_000);
+    case.customer_name = "<img src=x onerror=alert(1)> Bo & \"Co\"".into();
+    case.product_title = "</td><td>forged cell".into();
+    case.order_number = "FM-1\" onclick=\"alert(1)".into();
+    let root = mount(
+        Locale::En,
+        move || view! { <CaseTable items=vec![case] role=Role::Merchant/> },
+    )
+    .await;
+    let content = text(&root);
+    assert!(
+        content.contains("<img src=x onerror=alert(1)> Bo & \"Co\""),
+        "{content}"
+    );
+    assert!(content.contains("</td><td>forged cell"), "{content}");
+    assert!(root.query_selector("tbody img").unwrap().is_none());
+    assert_eq!(root.query_selector_all("tbody td").unwrap().length(), 9);
+    let order = root.query_selector(".order-number").unwrap().unwrap();
+    assert_eq!(order.text_content().unwrap(), "FM-1\" onclick=\"alert(1)");
+    assert!(!order.has_attribute("onclick"));
+}
+
+#[wasm_bindgen_test]
+async fn the_case_tables_countdowns_move_with_the_shared_clock() {
+    // Whole milliseconds, as the due time below is.
+    let start = js_sys::Date::now().floor();
+    let now = RwSignal::new(start);
+    let mut case = summary(10237, 64_900);
+    let due_at = Utc.timestamp_millis_opt(start as i64).unwrap() + chrono::Duration::minutes(125);
+    case.due_at = Some(due_at);
+    case.on_breach = Some(OnBreach::Escalate);
+    let root = mount(Locale::En, move || {
+        provide_context(claimdesk::ticker::Now(now.into()));
+        view! { <CaseTable items=vec![case] role=Role::Merchant/> }
+    })
+    .await;
+    let chip = || root.query_selector(".chip").unwrap().unwrap();
+    assert!(
+        chip().class_list().contains("chip-warning"),
+        "{}",
+        chip().class_name()
+    );
+    assert!(
+        text(&root).contains("Escalates to the platform in 2 h 5 min"),
+        "{}",
+        text(&root)
+    );
+    // Ten minutes on: under two hours left is critical.
+    now.set(start + 10.0 * 60_000.0);
+    settle().await;
+    assert!(
+        chip().class_list().contains("chip-critical"),
+        "{}",
+        chip().class_name()
+    );
+    assert!(
+        text(&root).contains("Escalates to the platform in 1 h 55 min"),
+        "{}",
+        text(&root)
+    );
+    // And past the deadline, overdue.
+    now.set(start + 126.0 * 60_000.0);
+    settle().await;
+    assert!(
+        chip().class_list().contains("chip-breached"),
+        "{}",
+        chip().class_name()
+    );
+    assert!(text(&root).contains("Overdue by"), "{}", text(&root));
+}
+
+#[wasm_bindgen_test]
 async fn deadline_chips_say_what_happens_and_when_in_the_readers_language() {
     // The browser's clock (std has none on wasm32-unknown-unknown).
     let now = Utc

@@ -38,9 +38,45 @@ pub fn shown_minutes(minutes_left: i64) -> i64 {
     }
 }
 
+/// What a chip shows at `now_ms`: its urgency (a CSS class) and, in
+/// `locale`, what happens when the clock runs out and when.
+pub fn chip(
+    due_at: DateTime<Utc>,
+    on_breach: OnBreach,
+    currency: &str,
+    now_ms: f64,
+    locale: Locale,
+) -> (&'static str, String) {
+    use crate::i18n::args;
+    let m = minutes_left(due_at, now_ms);
+    let span = format::duration(shown_minutes(m), locale);
+    let text = match (on_breach, m < 0) {
+        (OnBreach::AutoRefund { amount_minor }, late) => {
+            let amount = format::money(amount_minor, currency, locale);
+            if late {
+                args::overdue_auto_refund {
+                    amount: &amount,
+                    late: &span,
+                }
+                .in_locale(locale)
+            } else {
+                args::due_auto_refund {
+                    amount: &amount,
+                    left: &span,
+                }
+                .in_locale(locale)
+            }
+        }
+        (OnBreach::Escalate, false) => args::due_escalate { left: &span }.in_locale(locale),
+        (OnBreach::Escalate, true) => args::overdue_escalate { late: &span }.in_locale(locale),
+    };
+    (level(m), text)
+}
+
 /// A response deadline counting down live from the shared ticker, with what
 /// happens when it runs out in words ("Auto-refund 649 kr in 3 h 12 min").
 /// The words carry the urgency too, so colour is never the only signal.
+/// (The inbox table draws its chips itself: see `case_table.rs`.)
 #[component]
 pub fn DeadlineChip(
     due_at: DateTime<Utc>,
@@ -50,27 +86,14 @@ pub fn DeadlineChip(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let now = use_now();
-    let left = Memo::new(move |_| minutes_left(due_at, now.get()));
-    let text = move || {
-        let locale = i18n.get_locale();
-        let m = left.get();
-        let span = format::duration(shown_minutes(m), locale);
-        match (on_breach, m < 0) {
-            (OnBreach::AutoRefund { amount_minor }, false) => {
-                let amount = format::money(amount_minor, &currency, locale);
-                t_string!(i18n, due_auto_refund, amount = amount, left = span)
-            }
-            (OnBreach::AutoRefund { amount_minor }, true) => {
-                let amount = format::money(amount_minor, &currency, locale);
-                t_string!(i18n, overdue_auto_refund, amount = amount, late = span)
-            }
-            (OnBreach::Escalate, false) => t_string!(i18n, due_escalate, left = span),
-            (OnBreach::Escalate, true) => t_string!(i18n, overdue_escalate, late = span),
+    let datetime = due_at.to_rfc3339();
+    // One closure draws the whole chip, on every tick or change of language.
+    move || {
+        let (level, text) = chip(due_at, on_breach, &currency, now.get(), i18n.get_locale());
+        view! {
+            <span class=format!("chip chip-{level}")>
+                <time datetime=datetime.clone()>{text}</time>
+            </span>
         }
-    };
-    view! {
-        <span class=move || format!("chip chip-{}", level(left.get()))>
-            <time datetime=due_at.to_rfc3339()>{text}</time>
-        </span>
     }
 }

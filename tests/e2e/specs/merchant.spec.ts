@@ -33,6 +33,26 @@ test("a merchant works the Open inbox and opens a case's receipt", async ({ page
   await casePage.expectCase(id);
 });
 
+test("a cold start asks for the inbox once, in parallel with the app (index.html preloads it)", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.merchant.email);
+  const inbox = new InboxPage(page);
+  await inbox.expectHeading("Open");
+  for (const address of ["/inbox/parked", "/inbox/open?q=Lisa"]) {
+    const lists: string[] = [];
+    const listen = (request: { url(): string }) => {
+      if (request.url().includes("/api/v1/cases?")) lists.push(request.url());
+    };
+    page.on("request", listen);
+    await page.goto(address);
+    await inbox.expectSettled();
+    await expect(inbox.rows.first()).toBeVisible();
+    // The app's own request was answered by the preload: one request, not two.
+    expect(lists, `requests for ${address}`).toHaveLength(1);
+    page.off("request", listen);
+  }
+});
+
 test("the other inboxes list cases in their statuses, and search narrows them", async ({ page }) => {
   await new SignInPage(page).goto();
   await new SignInPage(page).signIn(users.merchant.email);
