@@ -240,9 +240,9 @@ function toMarkdown(r) {
     ["SPA download, brotli, all assets", kb(download.total.brotli), report.budget("SPA download", download.total.brotli, BUDGET.downloadBytes, { show: kb })],
     [`Cold start to the first inbox row, median of ${COLD_RUNS}`, ms(median(coldStart)), report.budget("Cold start", median(coldStart), BUDGET.coldStartMs, { show: ms })],
     ...[
-      ["parked", "Switch to Parked"],
-      ["open", `Switch to Open (${count(r.open.total)} cases)`],
-      ["search", `Search "${SEARCH}" (${count(r.searched.total)} matches)`],
+      ["parked", "Switch to Parked after a change"],
+      ["open", `Switch to Open (${count(r.open.total)} cases) after a change`],
+      ["search", `Search "${SEARCH}" (${count(r.searched.total)} matches) after a change`],
       ["case", "Open a case from the list"],
     ].map(([key, label]) => [
       `${label}, p95 of ${INTERACTION_RUNS}`,
@@ -251,7 +251,13 @@ function toMarkdown(r) {
     ]),
     [`${count(RENDER_ROWS)} rows, SPA ÷ plain JavaScript (medians)`, `${ratio.toFixed(2)}×`, report.budget(`${count(RENDER_ROWS)} rows`, ratio, BUDGET.renderRatio, { show: (x) => `${x.toFixed(2)}×` })],
     ["Inbox list throughput", `${count(api.list.perSecond)} req/s`, report.budget("Inbox list throughput", api.list.perSecond, BUDGET.listPerSecond, { max: false, show: (x) => `${count(x)} req/s` })],
-    ...Object.entries(api).map(([name, a]) => [`p99 under load, ${name}`, ms(a.p99), report.budget(`p99 of ${name}`, a.p99, BUDGET.p99Ms, { show: ms })]),
+    // The issue's p99 budget is the inbox list's; the other requests are
+    // held to the same 20 ms as a target of our own.
+    ...Object.entries(api).map(([name, a]) => [
+      `p99 under load, ${name}`,
+      ms(a.p99),
+      report.budget(`p99 of ${name}`, a.p99, BUDGET.p99Ms, { show: ms, own: name !== "list" }),
+    ]),
     ["Search on its own, p95", ms(p95(searchAlone)), report.budget("Search on its own", p95(searchAlone), BUDGET.searchP95Ms, { show: ms })],
     [`Server peak memory (VmHWM), ${count(BIG_CASES)} cases, after load`, mb(big.peak), report.budget("Server peak memory", big.peak, BUDGET.memoryBytes, { show: mb })],
     [
@@ -276,7 +282,9 @@ function toMarkdown(r) {
     "",
     report.table(["budget", "measured", "limit", "verdict"], budgets.map(([name, value, b]) => [name, value, b.budget, b.verdict])),
     "",
+    "- (own): the issue's p99 budget of 20 ms is the inbox list's; search, case detail and message posts are held to the same 20 ms as a target of our own.",
     `- ${describeFanout(fanout)}`,
+    "- Browser times end right after the frame that painted the result (`__afterPaint` in bench/browser.mjs). The app keeps the inbox pages it fetched until anything changes (src/inbox_cache.rs): the budget rows time switches and searches right after a change, so the list comes from the server; the table below also times going back to a kept page.",
     "",
     missed.length ? ["Missed:", "", ...missed.map((line) => `- ${line}`)].join("\n") : "Every measured budget is met.",
     "",
@@ -293,9 +301,11 @@ function toMarkdown(r) {
       ["measure", "runs", "median / p95", "min", "max"],
       [
         ["cold start, navigation to first inbox row, cache disabled", coldStart],
-        ["switch to Parked", interactions.parked],
-        ["switch to Open", interactions.open],
-        [`search "${SEARCH}"`, interactions.search],
+        ["switch to Parked, after a change (the list from the server)", interactions.parked],
+        ["switch to Open, after a change (the list from the server)", interactions.open],
+        ["switch back to Parked (the page the app kept)", interactions.parkedKept],
+        ["switch back to Open (the page the app kept)", interactions.openKept],
+        [`search "${SEARCH}", after a change`, interactions.search],
         ["open a case", interactions.case],
         [`${count(RENDER_ROWS)} rows, SPA (navigation to all painted, warm cache)`, render.spa],
         [`${count(RENDER_ROWS)} rows, plain JavaScript (same)`, render.plain],

@@ -9,6 +9,8 @@ use claimdesk_shared::wire::{
 };
 use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason};
 use gloo_net::http::{Request, RequestBuilder};
+
+use crate::inbox_cache;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -87,6 +89,11 @@ async fn exchange(
     key: Option<&str>,
     body: Body,
 ) -> Result<String, ApiError> {
+    // Anything but a read may change what inboxes hold, and its live report
+    // may come after the next navigation.
+    if !matches!(body, Body::Read) {
+        inbox_cache::clear();
+    }
     let builder = match key {
         Some(key) => builder.header("idempotency-key", key),
         None => builder,
@@ -98,7 +105,7 @@ async fn exchange(
             .body(body),
         // The browser writes the multipart content type with its boundary.
         Body::Form(form) => builder.header(CSRF_HEADER, "1").body(form),
-        Body::Empty => builder.build(),
+        Body::Read | Body::Empty => builder.build(),
     };
     let response = request
         .map_err(|_| ApiError::Server)?
@@ -125,6 +132,8 @@ fn decode<T: DeserializeOwned>(text: Result<String, ApiError>) -> Result<T, ApiE
 
 /// What a request carries.
 enum Body {
+    /// A `GET`: no body, and nothing changes.
+    Read,
     Empty,
     Json(String),
     Form(web_sys::FormData),
@@ -142,7 +151,7 @@ fn encode(body: &impl Serialize) -> Body {
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    decode(exchange(Request::get(&format!("{BASE}{path}")), None, Body::Empty).await)
+    decode(exchange(Request::get(&format!("{BASE}{path}")), None, Body::Read).await)
 }
 
 /// A write that creates something or moves money: retried with the same key,
@@ -299,7 +308,17 @@ pub async fn cases(query: CaseQuery) -> Result<CasePage, ApiError> {
         url.push('&');
         url.push_str(&rest);
     }
-    get(&url).await
+    let timeless =
+        !query.breaching_soon && query.min_age_days.is_none() && query.max_age_days.is_none();
+    if let Some(kept) = inbox_cache::get(&url).filter(|_| timeless) {
+        return decode(Ok(kept));
+    }
+    let since = inbox_cache::epoch();
+    let text = exchange(Request::get(&format!("{BASE}{url}")), None, Body::Read).await?;
+    if timeless {
+        inbox_cache::keep(url, &text, since);
+    }
+    decode(Ok(text))
 }
 
 /// One case with its order and customer.

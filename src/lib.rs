@@ -12,6 +12,7 @@ pub mod components;
 pub mod drafts;
 pub mod fetched;
 pub mod format;
+pub mod inbox_cache;
 pub mod labels;
 pub mod live;
 pub mod pages;

@@ -13,6 +13,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
 
+use crate::inbox_cache;
 use crate::session::use_session;
 
 /// The latest change the stream reported, shared through context.
@@ -53,18 +54,22 @@ pub fn provide_live() -> Live {
             .and_then(|text| js_sys::JSON::parse(&text).ok())
             .and_then(|value| serde_wasm_bindgen::from_value::<CaseChanged>(value).ok());
         // An event we cannot read still means something changed.
+        inbox_cache::clear();
         live.last.try_set(change);
         session.touch();
     });
     let on_resync = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+        inbox_cache::clear();
         live.last.try_set(None);
         session.touch();
     });
     let interrupted = StoredValue::new(false);
     let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+        inbox_cache::connected(false);
         interrupted.try_set_value(true);
     });
     let on_open = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+        inbox_cache::connected(true);
         if interrupted.try_get_value() == Some(true) {
             interrupted.try_set_value(false);
             live.last.try_set(None);
@@ -82,6 +87,8 @@ pub fn provide_live() -> Live {
     // The source and its callbacks live as long as the signed-in views.
     let held = StoredValue::new_local((source, on_case, on_resync, on_error, on_open));
     on_cleanup(move || {
+        // Signed out: the next user of this tab starts from nothing.
+        inbox_cache::connected(false);
         held.try_with_value(|(source, ..)| source.close());
     });
     live

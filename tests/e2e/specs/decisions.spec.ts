@@ -206,3 +206,46 @@ test("two agents see each other's work without reloading", async ({ page, browse
   await expect(inbox.caseLinks().filter({ hasText: id })).toHaveCount(0);
   await expect(openCount).toHaveText(new RegExp(`${before - 1}$`));
 });
+
+test("an inbox seen before comes back without a request, until someone changes a case", async ({ page, browser, baseURL }) => {
+  await signIn(page, users.merchant.email);
+  const inbox = new InboxPage(page);
+  const lists: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/v1/cases?")) lists.push(request.url());
+  });
+  const sidebar = page.getByRole("navigation", { name: "Inboxes" });
+  const visit = async (name: "Parked" | "Open") => {
+    await sidebar.getByRole("link", { name: new RegExp(`^${name}`) }).click();
+    await inbox.expectHeading(name);
+    await inbox.expectSettled();
+    await expect(inbox.rows.first()).toBeVisible();
+  };
+  // Twice, so both pages were fetched while the live stream was connected.
+  for (let round = 0; round < 2; round++) {
+    await visit("Parked");
+    await visit("Open");
+  }
+  const id = (await inbox.caseLinks().first().textContent())!.trim();
+  const asked = lists.length;
+  await visit("Parked");
+  await visit("Open");
+  expect(lists, "back and forth between kept pages").toHaveLength(asked);
+
+  // Erik answers the first customer: the app hears of it, forgets what it
+  // kept and asks for the list in view again, which no longer holds the case.
+  const erik = await another(browser, baseURL!, users.merchantColleague.email);
+  await erik.goto(`/cases/${id}/messages`);
+  await new CasePage(erik).composer("Meddelande till kunden").fill("Vi tittar på det.");
+  await erik.getByRole("button", { name: "Skicka" }).click();
+  await expect(new CasePage(erik).status).toHaveText("Väntar på kunden");
+  await erik.context().close();
+  await expect(inbox.caseLinks().filter({ hasText: id })).toHaveCount(0);
+  expect(lists.length).toBeGreaterThan(asked);
+
+  // Parked, kept from before the change, is asked for again: the case is there.
+  const before = lists.length;
+  await visit("Parked");
+  await expect(inbox.caseLinks().filter({ hasText: id })).toHaveCount(1);
+  expect(lists).toHaveLength(before + 1);
+});
