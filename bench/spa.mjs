@@ -15,8 +15,8 @@ import { caseShows, launch, listShows, observeRows, ROW, signedInContext, timeIn
 import { cleanUp, databaseDir, getJson, MERCHANT, signIn, startServer } from "./server.mjs";
 import { median, percentile, ms } from "./report.mjs";
 
-export const COLD_RUNS = 10;
-export const INTERACTION_RUNS = 20;
+export const COLD_RUNS = 20;
+export const INTERACTION_RUNS = 30;
 export const RENDER_ROWS = 1000;
 export const RENDER_RUNS = 10;
 // A demo customer's first name: several hundred of the bench cases.
