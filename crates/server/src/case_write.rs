@@ -16,6 +16,7 @@
 
 use std::sync::Arc;
 
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::CaseChanged;
 use claimdesk_shared::{CaseAction, CaseId, EventKind, Handler, Role, Status, TransitionError};
@@ -24,6 +25,7 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::live::Live;
 use crate::page_cache::PageCache;
 use crate::routes::cases::column;
@@ -109,6 +111,9 @@ pub struct CaseWrite<'u> {
     marketplace_id: i64,
     live: Live,
     pages: Arc<PageCache>,
+    /// The request this write answers (user, `Idempotency-Key`, request
+    /// fingerprint), recorded in the write's own transaction.
+    answering: Option<(i64, String, String)>,
 }
 
 /// What the problem detail says for each refusal of the status machine.
@@ -220,9 +225,19 @@ impl<'u> CaseWrite<'u> {
             marketplace_id: row.marketplace_id,
             live: state.live.clone(),
             pages: state.pages.clone(),
+            answering: None,
             case,
             now,
         })
+    }
+
+    /// Records with the change that it answers `key` (of the writing user,
+    /// for the request fingerprinted `hash`) with the case: see
+    /// `idempotency::case_answer` and `once_on_case`.
+    pub fn answering(&mut self, key: &IdempotencyKey, hash: &str) {
+        if let Some(user) = self.actor.id() {
+            self.answering = Some((user, key.0.clone(), hash.to_owned()));
+        }
     }
 
     /// The database connection of this write, for statements of its own.
@@ -338,6 +353,11 @@ impl<'u> CaseWrite<'u> {
         if self.case.status != self.status_before {
             let breached = matches!(self.actor, Actor::System);
             crate::sla::clock::refresh(&mut self.tx, self.case.id.0, self.now, breached).await?;
+        }
+        if let Some((user, key, hash)) = &self.answering {
+            let (id, now) = (self.case.id, self.now);
+            idempotency::case_answer(&mut self.tx, *user, key, hash, StatusCode::OK, id, now)
+                .await?;
         }
         self.tx.commit().await?;
         let owners = CaseOwners {

@@ -14,8 +14,12 @@ use axum::Json;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use claimdesk_shared::CaseId;
+
 use crate::auth::CurrentUser;
 use crate::error::{ApiResult, AppError};
+use crate::routes::cases::load_detail;
+use crate::scope::Scope;
 use crate::state::AppState;
 
 /// The longest key accepted.
@@ -53,7 +57,9 @@ pub fn fingerprint(route: &str, input: &impl Serialize) -> String {
 }
 
 /// The stored answer to `key` (status and JSON body), if this user sent it
-/// before; the same key for a different request is a conflict.
+/// before; the same key for a different request is a conflict. An answer
+/// recorded as `{"case_id": …}` (`case_answer`) is the case as this user
+/// sees it now.
 pub async fn stored(
     state: &AppState,
     user: &CurrentUser,
@@ -75,10 +81,51 @@ pub async fn stored(
         )),
         Some((_, status, body)) => {
             let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
-            let body = serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))?;
+            let body: serde_json::Value =
+                serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))?;
+            let case = match body.as_object() {
+                Some(fields) if fields.len() == 1 => fields.get("case_id").and_then(|v| v.as_i64()),
+                _ => None,
+            };
+            let Some(case) = case else {
+                return Ok(Some((status, body)));
+            };
+            let detail = load_detail(state, Scope::of(user), CaseId(case)).await?;
+            let body = serde_json::to_value(detail).map_err(|e| AppError::Internal(e.into()))?;
             Ok(Some((status, body)))
         }
     }
+}
+
+/// Records, in the transaction `conn` of a write on case `case`, that the
+/// answer to `key` is that case: the change and its record commit together
+/// (a write that committed always has its record, and a failed one none),
+/// at one turn of the writer instead of a second one after the commit. A
+/// retry is answered with the case as it is then, which is what a client
+/// retrying needs to go on (and the same case the first answer showed,
+/// unless someone changed it since).
+pub async fn case_answer(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    key: &str,
+    hash: &str,
+    status: StatusCode,
+    case: CaseId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(user_id)
+    .bind(key)
+    .bind(hash)
+    .bind(i64::from(status.as_u16()))
+    .bind(serde_json::json!({ "case_id": case.0 }).to_string())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The stored answer to `key`, if this user sent it before.
@@ -131,12 +178,46 @@ where
     T: Serialize,
     F: std::future::Future<Output = ApiResult<T>>,
 {
+    once_then(state, user, key, hash, work, true).await
+}
+
+/// `once` for a write on one case that records its key itself, in its own
+/// transaction (`CaseWrite::answering`, `case_answer`), and answers with
+/// that case.
+pub async fn once_on_case<T, F>(
+    state: &AppState,
+    user: &CurrentUser,
+    key: &IdempotencyKey,
+    hash: String,
+    work: F,
+) -> ApiResult<Response>
+where
+    T: Serialize,
+    F: std::future::Future<Output = ApiResult<T>>,
+{
+    once_then(state, user, key, hash, work, false).await
+}
+
+async fn once_then<T, F>(
+    state: &AppState,
+    user: &CurrentUser,
+    key: &IdempotencyKey,
+    hash: String,
+    work: F,
+    record: bool,
+) -> ApiResult<Response>
+where
+    T: Serialize,
+    F: std::future::Future<Output = ApiResult<T>>,
+{
     if let Some(previous) = replay(state, user, key, &hash).await? {
         return Ok(previous);
     }
     match work.await {
         Ok(answer) => {
-            remember(state, user, key, &hash, StatusCode::OK, &answer).await?;
+            if record {
+                remember(state, user, key, &hash, StatusCode::OK, &answer).await?;
+            }
             Ok((StatusCode::OK, Json(answer)).into_response())
         }
         Err(

@@ -211,6 +211,90 @@ async fn retries_with_the_same_key_do_nothing_twice() {
 }
 
 #[tokio::test]
+async fn a_retry_gets_the_case_as_it_is_now_and_a_failed_write_leaves_no_record() {
+    let app = TestApp::seeded().await;
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let erik = app.sign_in(MERCHANT_NORDIC_2).await;
+    let (id, version) = nordic_case(&app, &anna, "open").await;
+    let n = id_number(&id);
+    let notes = format!("/api/v1/cases/{id}/notes");
+    let mine = json!({ "version": version, "body": "Asked the warehouse." });
+    let first = app.write_once("POST", &notes, &anna, "note-1", &mine).await;
+    assert_eq!(
+        first.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
+    // The key is recorded by the write's own transaction, naming the case.
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM idempotency_keys WHERE key = 'note-1' AND body = '{{\"case_id\":{n}}}'"
+        ))
+        .await,
+        1
+    );
+    // Erik adds a note of his; Anna's retry of hers is answered with the
+    // case as it is now (both notes), and hers is not added twice.
+    let erik_note = json!({ "version": version + 1, "body": "Stock count done." });
+    let his = app
+        .write_once("POST", &notes, &erik, "note-2", &erik_note)
+        .await;
+    assert_eq!(his.status, StatusCode::OK);
+    let again = app.write_once("POST", &notes, &anna, "note-1", &mine).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json()["version"], version + 2);
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM notes WHERE case_id = {n}")).await,
+        app.count(&format!(
+            "SELECT COUNT(*) FROM notes WHERE case_id = {n} AND body IN ('Asked the warehouse.', 'Stock count done.')"
+        ))
+        .await
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM notes WHERE case_id = {n} AND body = 'Asked the warehouse.'"
+        ))
+        .await,
+        1
+    );
+
+    // A write refused inside its transaction (a file that is not Anna's)
+    // records nothing: the same key then carries the corrected request.
+    let messages = format!("/api/v1/cases/{id}/messages");
+    let bad =
+        json!({ "version": version + 2, "body": "See the photo.", "attachment_ids": [999_999] });
+    let p = app
+        .write_once("POST", &messages, &anna, "message-1", &bad)
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(p["errors"][0]["field"], "attachment_ids");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM idempotency_keys WHERE key = 'message-1'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM messages WHERE case_id = {n} AND body = 'See the photo.'"
+        ))
+        .await,
+        0
+    );
+    let good = json!({ "version": version + 2, "body": "See the photo." });
+    let sent = app
+        .write_once("POST", &messages, &anna, "message-1", &good)
+        .await;
+    assert_eq!(
+        sent.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&sent.body)
+    );
+    assert_eq!(sent.json()["version"], version + 3);
+}
+
+#[tokio::test]
 async fn notes_stay_inside_the_desk() {
     let app = TestApp::seeded().await;
     let anna = app.sign_in(MERCHANT_NORDIC).await;

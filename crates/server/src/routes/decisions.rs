@@ -439,15 +439,21 @@ async fn apply(
 
 /// Decides case `id` as `user`, who saw `version`: `decision`, or, when
 /// `None`, the decision prepared on the case (a 409 `no-prepared-decision`
-/// without one). One transaction; returns the status the case moved to.
+/// without one). One transaction, which also records `answering` (the
+/// request's key and fingerprint: see `CaseWrite::answering`); returns the
+/// status the case moved to.
 pub async fn decide(
     state: &AppState,
     user: &CurrentUser,
     id: CaseId,
     version: i64,
     decision: Option<&Decision>,
+    answering: Option<(&IdempotencyKey, &str)>,
 ) -> ApiResult<Status> {
     let mut write = CaseWrite::begin(state, user, id, version).await?;
+    if let Some((key, hash)) = answering {
+        write.answering(key, hash);
+    }
     match decision {
         Some(decision) => apply(&mut write, decision, version, false).await?,
         None => {
@@ -486,8 +492,16 @@ pub async fn decision_create(
     let id = parse_case_id(&id)?;
     desk(&user)?;
     let hash = idempotency::fingerprint(&format!("POST decision {id}"), &input);
-    idempotency::once(&state, &user, &key, hash, async {
-        decide(&state, &user, id, input.version, Some(&input)).await?;
+    idempotency::once_on_case(&state, &user, &key, hash.clone(), async {
+        decide(
+            &state,
+            &user,
+            id,
+            input.version,
+            Some(&input),
+            Some((&key, &hash)),
+        )
+        .await?;
         load_detail(&state, Scope::of(&user), id).await
     })
     .await
@@ -511,8 +525,9 @@ pub async fn proposal_accept(
         return Err(AppError::NotFound);
     }
     let hash = idempotency::fingerprint(&format!("POST proposal/accept {id}"), &input);
-    idempotency::once(&state, &user, &key, hash, async {
+    idempotency::once_on_case(&state, &user, &key, hash.clone(), async {
         let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
+        write.answering(&key, &hash);
         let case_id = write.case.id.0;
         let (note, offer, lines): (Option<String>, Option<i64>, Option<String>) = sqlx::query_as(
             "SELECT proposal_note, proposal_amount_minor, proposal_lines FROM cases WHERE id = ?",
@@ -595,8 +610,9 @@ pub async fn return_received(
     let id = parse_case_id(&id)?;
     desk(&user)?;
     let hash = idempotency::fingerprint(&format!("POST return-received {id}"), &input);
-    idempotency::once(&state, &user, &key, hash, async {
+    idempotency::once_on_case(&state, &user, &key, hash.clone(), async {
         let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
+        write.answering(&key, &hash);
         let to = write.next_status(CaseAction::ReturnReceived)?;
         let refund = write.case.claimed_value_minor - write.case.refunded_minor;
         let case_id = write.case.id.0;

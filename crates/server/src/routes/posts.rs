@@ -240,8 +240,9 @@ pub async fn messages_create(
     let id = parse_case_id(&id)?;
     let body = validate(&input)?;
     let hash = idempotency::fingerprint(&format!("POST messages {id}"), &input);
-    idempotency::once(&state, &user, &key, hash, async {
+    idempotency::once_on_case(&state, &user, &key, hash.clone(), async {
         let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
+        write.answering(&key, &hash);
         let from_customer = user.role() == Role::Customer;
         let action = if from_customer {
             CaseAction::CustomerReply
@@ -318,8 +319,9 @@ pub async fn notes_create(
     }
     let body = validate(&input)?;
     let hash = idempotency::fingerprint(&format!("POST notes {id}"), &input);
-    idempotency::once(&state, &user, &key, hash, async {
+    idempotency::once_on_case(&state, &user, &key, hash.clone(), async {
         let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
+        write.answering(&key, &hash);
         let note_id = insert_post(&mut write, Post::Note, &input.attachment_ids, &body).await?;
         write
             .event(EventKind::NoteAdded, json!({ "note_id": note_id }))

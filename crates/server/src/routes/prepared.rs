@@ -128,7 +128,7 @@ pub async fn prepared_send(
     idempotency::once(&state, &user, &key, hash, async {
         let mut results = Vec::with_capacity(input.cases.len());
         for case in &input.cases {
-            results.push(match decide(&state, &user, case.id, case.version, None).await {
+            results.push(match decide(&state, &user, case.id, case.version, None, None).await {
                 Ok(status) => BulkOutcome {
                     id: case.id,
                     ok: true,

@@ -316,31 +316,6 @@ enum Attempt {
     Raced,
 }
 
-/// The stored answer to a report sent with `key` before: the first
-/// answer, or, while the first request is between its commit and storing
-/// its answer, the case it created as it is now.
-async fn replay(
-    state: &AppState,
-    user: &CurrentUser,
-    key: &IdempotencyKey,
-    hash: &str,
-) -> ApiResult<Option<Response>> {
-    let Some((status, body)) = idempotency::stored(state, user, key, hash).await? else {
-        return Ok(None);
-    };
-    if body.get("summary").is_some() {
-        return Ok(Some((status, Json(body)).into_response()));
-    }
-    let id = body
-        .get("case_id")
-        .and_then(|v| v.as_i64())
-        .ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("a report's stored answer without its case"))
-        })?;
-    let detail = load_detail(state, Scope::of(user), CaseId(id)).await?;
-    Ok(Some((status, Json(detail)).into_response()))
-}
-
 /// Reports a problem with one of the customer's orders: a new case,
 /// handled by the order's merchant or, for a reason the marketplace keeps
 /// to itself, by the platform. Answers the case as the customer sees it.
@@ -358,17 +333,21 @@ pub async fn case_create(
     let mut errors = FieldErrors::default();
     let description = check_input(&input, &mut errors);
     let hash = idempotency::fingerprint("POST cases", &input);
-    if let Some(previous) = replay(&state, &user, &key, &hash).await? {
+    // A report's key names the case it created (`idempotency::stored`):
+    // a retry gets that case as it is now.
+    if let Some(previous) = idempotency::replay(&state, &user, &key, &hash).await? {
         return Ok(previous);
     }
     let created = match create(&state, &user, &key, &hash, &input, &description, errors).await? {
         Attempt::Created(created) => created,
         Attempt::Raced => {
-            return replay(&state, &user, &key, &hash).await?.ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!(
-                    "a report's key was taken but has no answer"
-                ))
-            })
+            return idempotency::replay(&state, &user, &key, &hash)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!(
+                        "a report's key was taken but has no answer"
+                    ))
+                })
         }
     };
     // As every committed change: see `case_write::announce`.
@@ -383,14 +362,6 @@ pub async fn case_create(
         },
     );
     let detail = load_detail(&state, Scope::of(&user), created.id).await?;
-    // The first answer, for a retry (until now the key named the case).
-    let body = serde_json::to_string(&detail).map_err(|e| AppError::Internal(e.into()))?;
-    sqlx::query("UPDATE idempotency_keys SET body = ? WHERE user_id = ? AND key = ?")
-        .bind(body)
-        .bind(user.id)
-        .bind(&key.0)
-        .execute(&state.writer)
-        .await?;
     Ok((StatusCode::CREATED, Json(detail)).into_response())
 }
 
@@ -591,7 +562,7 @@ async fn create(
         )
         .await?;
     }
-    // Until the answer is stored after the commit, the key names the case.
+    // The key's answer is the case (`idempotency::stored`).
     sqlx::query("UPDATE idempotency_keys SET body = ? WHERE user_id = ? AND key = ?")
         .bind(json!({ "case_id": id }).to_string())
         .bind(user.id)
