@@ -178,12 +178,18 @@ where
     T: Serialize,
     F: std::future::Future<Output = ApiResult<T>>,
 {
-    once_then(state, user, key, hash, work, true).await
+    let recorded = hash.clone();
+    once_on_case(state, user, key, hash, async {
+        let answer = work.await?;
+        remember(state, user, key, &recorded, StatusCode::OK, &answer).await?;
+        Ok(answer)
+    })
+    .await
 }
 
-/// `once` for a write on one case that records its key itself, in its own
-/// transaction (`CaseWrite::answering`, `case_answer`), and answers with
-/// that case.
+/// `once` for work that records its key itself: a write on one case that
+/// records it in its own transaction (`CaseWrite::answering`,
+/// `case_answer`) and answers with that case.
 pub async fn once_on_case<T, F>(
     state: &AppState,
     user: &CurrentUser,
@@ -195,31 +201,11 @@ where
     T: Serialize,
     F: std::future::Future<Output = ApiResult<T>>,
 {
-    once_then(state, user, key, hash, work, false).await
-}
-
-async fn once_then<T, F>(
-    state: &AppState,
-    user: &CurrentUser,
-    key: &IdempotencyKey,
-    hash: String,
-    work: F,
-    record: bool,
-) -> ApiResult<Response>
-where
-    T: Serialize,
-    F: std::future::Future<Output = ApiResult<T>>,
-{
     if let Some(previous) = replay(state, user, key, &hash).await? {
         return Ok(previous);
     }
     match work.await {
-        Ok(answer) => {
-            if record {
-                remember(state, user, key, &hash, StatusCode::OK, &answer).await?;
-            }
-            Ok((StatusCode::OK, Json(answer)).into_response())
-        }
+        Ok(answer) => Ok((StatusCode::OK, Json(answer)).into_response()),
         Err(
             error @ AppError::Conflict {
                 kind: "stale-version",

@@ -36,6 +36,17 @@ async function openFirst(page: Page, inbox: string, search = "", nth = 0): Promi
   return id;
 }
 
+/** Erik (who reads Swedish) answers the customer of case `id` in a browser
+ * of his own: the case parks. */
+async function erikReplies(browser: Browser, baseURL: string, id: string) {
+  const erik = await another(browser, baseURL, users.merchantColleague.email);
+  await erik.goto(`/cases/${id}/messages`);
+  await new CasePage(erik).composer("Meddelande till kunden").fill("We are looking into it.");
+  await erik.getByRole("button", { name: "Skicka" }).click();
+  await expect(new CasePage(erik).status).toHaveText("Väntar på kunden");
+  await erik.context().close();
+}
+
 /** "SEK 1,299.00" → 129900 */
 function minor(text: string): number {
   return Math.round(Number(text.replace(/[^0-9.]/g, "")) * 100);
@@ -196,12 +207,7 @@ test("two agents see each other's work without reloading", async ({ page, browse
   const id = (await inbox.caseLinks().first().textContent())!.trim();
 
   // Erik (in Swedish) answers the customer: the case parks.
-  const erik = await another(browser, baseURL!, users.merchantColleague.email);
-  await erik.goto(`/cases/${id}/messages`);
-  await new CasePage(erik).composer("Meddelande till kunden").fill("We are looking into it.");
-  await erik.getByRole("button", { name: "Skicka" }).click();
-  await expect(new CasePage(erik).status).toHaveText("Väntar på kunden");
-  await erik.context().close();
+  await erikReplies(browser, baseURL!, id);
 
   await expect(inbox.caseLinks().filter({ hasText: id })).toHaveCount(0);
   await expect(openCount).toHaveText(new RegExp(`${before - 1}$`));
@@ -234,12 +240,7 @@ test("an inbox seen before comes back without a request, until someone changes a
 
   // Erik answers the first customer: the app hears of it, forgets what it
   // kept and asks for the list in view again, which no longer holds the case.
-  const erik = await another(browser, baseURL!, users.merchantColleague.email);
-  await erik.goto(`/cases/${id}/messages`);
-  await new CasePage(erik).composer("Meddelande till kunden").fill("Vi tittar på det.");
-  await erik.getByRole("button", { name: "Skicka" }).click();
-  await expect(new CasePage(erik).status).toHaveText("Väntar på kunden");
-  await erik.context().close();
+  await erikReplies(browser, baseURL!, id);
   await expect(inbox.caseLinks().filter({ hasText: id })).toHaveCount(0);
   expect(lists.length).toBeGreaterThan(asked);
 
