@@ -344,6 +344,23 @@ async fn search_finds_by_case_id_order_number_customer_and_product() {
     }
     let nothing = list(&app, &session, "inbox=open&q=%25%25zz").await;
     assert_eq!(nothing["total"], 0);
+
+    // A search's total is the number of its matches on every page, past the
+    // last one too (it is counted with the page, or on its own there).
+    let q = customer.to_lowercase().replace(' ', "+");
+    let every = list(&app, &session, &format!("inbox=open&per_page=200&q={q}")).await;
+    let matches = every["items"].as_array().unwrap().len() as i64;
+    assert_eq!(every["total"], matches);
+    let first_page = list(&app, &session, &format!("inbox=open&per_page=1&q={q}")).await;
+    assert_eq!(first_page["total"], matches);
+    let past = list(
+        &app,
+        &session,
+        &format!("inbox=open&per_page=1&page=999&q={q}"),
+    )
+    .await;
+    assert_eq!(past["total"], matches);
+    assert_eq!(past["items"].as_array().unwrap().len(), 0);
 }
 
 #[tokio::test]

@@ -432,14 +432,21 @@ pub async fn cases_list(
 /// One page of a list, from the database.
 async fn read_page(state: &AppState, user: &CurrentUser, filters: &Filters<'_>) -> ApiResult<Page> {
     let q = filters.q;
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-    push_from(&mut count, q);
-    push_filters(&mut count, user, filters);
-    let total: i64 = count.build_query_scalar().fetch_one(&state.db).await?;
-
+    // Every query of the page on one connection (one acquisition).
+    let mut conn = state.db.acquire().await?;
+    // A search counts its matches in the same pass that orders them (a
+    // window count): matching the text index twice was about half of a
+    // search's first read. Without one, the count walks a covering index
+    // while the page stops after its rows in index order, so they stay
+    // apart.
+    let searching = !q.is_empty();
     // The page's ids first, from `cases` alone (through an index where one
     // fits the order), then the summaries of just those rows.
-    let mut page_ids = QueryBuilder::<Sqlite>::new("SELECT c.id");
+    let mut page_ids = QueryBuilder::<Sqlite>::new(if searching {
+        "SELECT c.id, COUNT(*) OVER ()"
+    } else {
+        "SELECT c.id, 0"
+    });
     push_from(&mut page_ids, q);
     push_filters(&mut page_ids, user, filters);
     // `c.id` breaks ties so pages never overlap.
@@ -459,7 +466,18 @@ async fn read_page(state: &AppState, user: &CurrentUser, filters: &Filters<'_>) 
         .push_bind(filters.per_page)
         .push(" OFFSET ")
         .push_bind((filters.page - 1) * filters.per_page);
-    let ids: Vec<i64> = page_ids.build_query_scalar().fetch_all(&state.db).await?;
+    let found: Vec<(i64, i64)> = page_ids.build_query_as().fetch_all(&mut *conn).await?;
+    let total = match found.first() {
+        Some(&(_, total)) if searching => total,
+        // No search, or a page past the last match: count on their own.
+        _ => {
+            let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+            push_from(&mut count, q);
+            push_filters(&mut count, user, filters);
+            count.build_query_scalar().fetch_one(&mut *conn).await?
+        }
+    };
+    let ids: Vec<i64> = found.into_iter().map(|(id, _)| id).collect();
     let mut rows: Vec<SummaryRow> = if ids.is_empty() {
         Vec::new()
     } else {
@@ -470,7 +488,7 @@ async fn read_page(state: &AppState, user: &CurrentUser, filters: &Filters<'_>) 
             separated.push_bind(*id);
         }
         list.push(")");
-        list.build_query_as().fetch_all(&state.db).await?
+        list.build_query_as().fetch_all(&mut *conn).await?
     };
     let rank: std::collections::HashMap<i64, usize> =
         ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
