@@ -16,7 +16,6 @@
 
 use std::sync::Arc;
 
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::CaseChanged;
 use claimdesk_shared::{CaseAction, CaseId, EventKind, Handler, Role, Status, TransitionError};
@@ -111,9 +110,9 @@ pub struct CaseWrite<'u> {
     marketplace_id: i64,
     live: Live,
     pages: Arc<PageCache>,
-    /// The request this write answers (user, `Idempotency-Key`, request
-    /// fingerprint), recorded in the write's own transaction.
-    answering: Option<(i64, String, String)>,
+    /// The events of this write, inserted together by `commit` (one
+    /// statement instead of one each; nothing reads them before).
+    events: Vec<(EventKind, serde_json::Value)>,
 }
 
 /// What the problem detail says for each refusal of the status machine.
@@ -138,15 +137,35 @@ impl<'u> CaseWrite<'u> {
         id: CaseId,
         version: i64,
     ) -> ApiResult<CaseWrite<'u>> {
-        Self::open(
-            state,
-            Actor::User(user),
-            Some(Scope::of(user)),
-            id,
-            version,
-            state.now(),
-        )
-        .await
+        Self::as_user(state, user, id, version, None).await
+    }
+
+    /// `begin` for a write that answers the request `key` (fingerprinted
+    /// `hash`) with the case: the key is recorded in the write's own
+    /// transaction, by the statement that claims the version, so the change
+    /// and its record commit together or not at all (see `once_on_case`),
+    /// and a key used before is refused (`idempotency-key-reused`) before
+    /// any work.
+    pub async fn begin_answering(
+        state: &AppState,
+        user: &'u CurrentUser,
+        id: CaseId,
+        version: i64,
+        key: &IdempotencyKey,
+        hash: &str,
+    ) -> ApiResult<CaseWrite<'u>> {
+        Self::as_user(state, user, id, version, Some((user.id, key, hash))).await
+    }
+
+    async fn as_user(
+        state: &AppState,
+        user: &'u CurrentUser,
+        id: CaseId,
+        version: i64,
+        answering: Option<(i64, &IdempotencyKey, &str)>,
+    ) -> ApiResult<CaseWrite<'u>> {
+        let (actor, scope) = (Actor::User(user), Some(Scope::of(user)));
+        Self::open(state, actor, scope, id, version, state.now(), answering).await
     }
 
     /// Opens a write by the system on case `id` at version `version`, at
@@ -157,7 +176,7 @@ impl<'u> CaseWrite<'u> {
         version: i64,
         now: DateTime<Utc>,
     ) -> ApiResult<CaseWrite<'u>> {
-        Self::open(state, Actor::System, None, id, version, now).await
+        Self::open(state, Actor::System, None, id, version, now, None).await
     }
 
     async fn open(
@@ -167,12 +186,18 @@ impl<'u> CaseWrite<'u> {
         id: CaseId,
         version: i64,
         now: DateTime<Utc>,
+        answering: Option<(i64, &IdempotencyKey, &str)>,
     ) -> ApiResult<CaseWrite<'u>> {
         let mut tx = state.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let mut claim = QueryBuilder::<Sqlite>::new(
-            "UPDATE cases AS c SET version = version + 1, updated_at = ",
-        );
+        let mut claim = QueryBuilder::<Sqlite>::new("");
+        // The key's record goes first, in the same round trip to the
+        // connection's thread as the claim (the arguments bind in order).
+        if let Some((user, key, hash)) = answering {
+            idempotency::push_case_answer(&mut claim, user, key, hash, id, now);
+            claim.push("; ");
+        }
         claim
+            .push("UPDATE cases AS c SET version = version + 1, updated_at = ")
             .push_bind(now)
             .push(" WHERE c.id = ")
             .push_bind(id.0)
@@ -187,7 +212,11 @@ impl<'u> CaseWrite<'u> {
             " RETURNING id, order_id, merchant_id, customer_id, marketplace_id, status, handler,
                 held_by, free_return, claimed_value_minor, refunded_minor",
         );
-        let claimed: Option<CaseRow> = claim.build_query_as().fetch_optional(&mut *tx).await?;
+        let claimed: Option<CaseRow> = claim
+            .build_query_as()
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(idempotency::reused_key)?;
         let Some(row) = claimed else {
             let mut exists =
                 QueryBuilder::<Sqlite>::new("SELECT c.version FROM cases c WHERE c.id = ");
@@ -225,19 +254,10 @@ impl<'u> CaseWrite<'u> {
             marketplace_id: row.marketplace_id,
             live: state.live.clone(),
             pages: state.pages.clone(),
-            answering: None,
+            events: Vec::new(),
             case,
             now,
         })
-    }
-
-    /// Records with the change that it answers `key` (of the writing user,
-    /// for the request fingerprinted `hash`) with the case: see
-    /// `idempotency::case_answer` and `once_on_case`.
-    pub fn answering(&mut self, key: &IdempotencyKey, hash: &str) {
-        if let Some(user) = self.actor.id() {
-            self.answering = Some((user, key.0.clone(), hash.to_owned()));
-        }
     }
 
     /// The database connection of this write, for statements of its own.
@@ -261,18 +281,31 @@ impl<'u> CaseWrite<'u> {
             .map_err(|e| refusal(e, self.case.status))
     }
 
-    /// Appends an event by the writer.
-    pub async fn event(&mut self, kind: EventKind, data: serde_json::Value) -> ApiResult<()> {
-        sqlx::query(
-            "INSERT INTO events (case_id, actor_id, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(self.case.id.0)
-        .bind(self.actor.id())
-        .bind(kind.as_str())
-        .bind(data.to_string())
-        .bind(self.now)
-        .execute(&mut *self.tx)
-        .await?;
+    /// Appends an event by the writer. The events of a write are inserted
+    /// together, in order, when it commits (`write_events`): nothing in a
+    /// write reads them before, and each statement is a round trip to the
+    /// connection's thread while every other writer waits.
+    pub fn event(&mut self, kind: EventKind, data: serde_json::Value) {
+        self.events.push((kind, data));
+    }
+
+    /// Inserts the events appended so far, in one statement.
+    async fn write_events(&mut self) -> ApiResult<()> {
+        if self.events.is_empty() {
+            return Ok(());
+        }
+        let (case, actor, now) = (self.case.id.0, self.actor.id(), self.now);
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO events (case_id, actor_id, kind, data, created_at) ",
+        );
+        insert.push_values(self.events.drain(..), |mut row, (kind, data)| {
+            row.push_bind(case)
+                .push_bind(actor)
+                .push_bind(kind.as_str())
+                .push_bind(data.to_string())
+                .push_bind(now);
+        });
+        insert.build().execute(&mut *self.tx).await?;
         Ok(())
     }
 
@@ -299,8 +332,7 @@ impl<'u> CaseWrite<'u> {
             .execute(&mut *self.tx)
             .await?;
         }
-        self.event(EventKind::StatusChanged, json!({ "from": from, "to": to }))
-            .await?;
+        self.event(EventKind::StatusChanged, json!({ "from": from, "to": to }));
         // Between two open statuses the case keeps the payout blocked, as
         // it did: only opening or closing can change it.
         if from.is_closed() != to.is_closed() {
@@ -320,27 +352,21 @@ impl<'u> CaseWrite<'u> {
         body: String,
         cause: String,
     ) -> ApiResult<()> {
-        let address: String = match to {
-            Recipient::Customer => sqlx::query_scalar("SELECT email FROM users WHERE id = ?")
-                .bind(self.case.customer_id),
-            Recipient::Merchant => sqlx::query_scalar("SELECT email FROM merchants WHERE id = ?")
-                .bind(self.case.merchant_id),
-        }
-        .fetch_one(&mut *self.tx)
-        .await?;
-        queue_email(
-            &mut self.tx,
-            Email {
-                case_id: self.case.id.0,
-                address: &address,
-                template,
-                subject: &subject,
-                body: &body,
-                cause: &cause,
-            },
-            self.now,
-        )
-        .await?;
+        // The address is looked up by the INSERT itself (one statement).
+        let (insert, recipient) = match to {
+            Recipient::Customer => (NOTIFY_CUSTOMER, self.case.customer_id),
+            Recipient::Merchant => (NOTIFY_MERCHANT, self.case.merchant_id),
+        };
+        sqlx::query(insert)
+            .bind(self.case.id.0)
+            .bind(template)
+            .bind(subject)
+            .bind(body)
+            .bind(cause)
+            .bind(self.now)
+            .bind(recipient)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 
@@ -350,14 +376,10 @@ impl<'u> CaseWrite<'u> {
     /// system acted because the clock ran out). Once committed, the change
     /// goes to the live updates.
     pub async fn commit(mut self) -> ApiResult<()> {
+        self.write_events().await?;
         if self.case.status != self.status_before {
             let breached = matches!(self.actor, Actor::System);
             crate::sla::clock::refresh(&mut self.tx, self.case.id.0, self.now, breached).await?;
-        }
-        if let Some((user, key, hash)) = &self.answering {
-            let (id, now) = (self.case.id, self.now);
-            idempotency::case_answer(&mut self.tx, *user, key, hash, StatusCode::OK, id, now)
-                .await?;
         }
         self.tx.commit().await?;
         let owners = CaseOwners {
@@ -421,6 +443,14 @@ pub struct Email<'a> {
     /// What the email is about; unique, so the same cause never mails twice.
     pub cause: &'a str,
 }
+
+/// `CaseWrite::notify`'s `INSERT` for each recipient: the case's customer
+/// (`users`) or merchant (`merchants`), whose address it reads itself.
+const NOTIFY_CUSTOMER: &str =
+    "INSERT INTO outbox (case_id, recipient, template, subject, body, cause, created_at)
+     SELECT ?1, email, ?2, ?3, ?4, ?5, ?6 FROM users WHERE id = ?7 ON CONFLICT (cause) DO NOTHING";
+const NOTIFY_MERCHANT: &str = "INSERT INTO outbox (case_id, recipient, template, subject, body, cause, created_at)
+     SELECT ?1, email, ?2, ?3, ?4, ?5, ?6 FROM merchants WHERE id = ?7 ON CONFLICT (cause) DO NOTHING";
 
 /// Queues `email` unless one with its cause was queued before; returns
 /// whether it was queued now.

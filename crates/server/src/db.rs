@@ -50,8 +50,12 @@ pub fn writer(db: &SqlitePool) -> SqlitePool {
 /// WAL (about 40 MB) where it does not run.
 const WRITER_CHECKPOINT_PAGES: &str = "10000";
 
-/// How often `checkpoint_forever` checkpoints.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// How often `checkpoint_forever` checkpoints. Each round copies what
+/// the WAL gained since the last; the shorter the round, the shorter the
+/// burst of page copies the writer's commits compete with. Message posts
+/// at 64 connections, p99 over three runs: 96-113 ms every 250 ms, 79-96
+/// ms every 100 ms (BENCHMARKS.md, "Message posts (sixth session)").
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
 /// Copies what the WAL holds back into the database every
 /// `CHECKPOINT_EVERY`, on a read connection: a passive checkpoint waits for

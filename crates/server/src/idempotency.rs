@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use sqlx::{QueryBuilder, Sqlite};
 
 use claimdesk_shared::CaseId;
 
@@ -56,9 +57,17 @@ pub fn fingerprint(route: &str, input: &impl Serialize) -> String {
     hex::encode(Sha256::digest(format!("{route}\n{body}").as_bytes()))
 }
 
+/// The refusal of a key used before for a different request.
+fn key_reused() -> AppError {
+    AppError::conflict(
+        "idempotency-key-reused",
+        "this Idempotency-Key was used for a different request; use a new key for a new request",
+    )
+}
+
 /// The stored answer to `key` (status and JSON body), if this user sent it
 /// before; the same key for a different request is a conflict. An answer
-/// recorded as `{"case_id": …}` (`case_answer`) is the case as this user
+/// recorded as `{"case_id": …}` (`push_case_answer`) is the case as this user
 /// sees it now.
 pub async fn stored(
     state: &AppState,
@@ -75,10 +84,7 @@ pub async fn stored(
     .await?;
     match row {
         None => Ok(None),
-        Some((stored, _, _)) if stored != hash => Err(AppError::conflict(
-            "idempotency-key-reused",
-            "this Idempotency-Key was used for a different request; use a new key for a new request",
-        )),
+        Some((stored, _, _)) if stored != hash => Err(key_reused()),
         Some((_, status, body)) => {
             let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
             let body: serde_json::Value =
@@ -97,35 +103,48 @@ pub async fn stored(
     }
 }
 
-/// Records, in the transaction `conn` of a write on case `case`, that the
-/// answer to `key` is that case: the change and its record commit together
-/// (a write that committed always has its record, and a failed one none),
-/// at one turn of the writer instead of a second one after the commit. A
-/// retry is answered with the case as it is then, which is what a client
-/// retrying needs to go on (and the same case the first answer showed,
-/// unless someone changed it since).
-pub async fn case_answer(
-    conn: &mut sqlx::SqliteConnection,
+/// Pushes onto `query` the statement that records, in the transaction of a
+/// write on case `case` (`CaseWrite::begin_answering`), that the answer to
+/// `key` is that case: the change and its record commit together (a write
+/// that committed always has its record, and a failed one none). A retry
+/// is answered with the case as it is then (`stored`), which is what a
+/// client retrying needs to go on (and the same case the first answer
+/// showed, unless someone changed it since). A key recorded before fails
+/// the statement: `reused_key`.
+pub fn push_case_answer(
+    query: &mut QueryBuilder<'_, Sqlite>,
     user_id: i64,
-    key: &str,
+    key: &IdempotencyKey,
     hash: &str,
-    status: StatusCode,
     case: CaseId,
     now: chrono::DateTime<chrono::Utc>,
-) -> ApiResult<()> {
-    sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(user_id)
-    .bind(key)
-    .bind(hash)
-    .bind(i64::from(status.as_u16()))
-    .bind(serde_json::json!({ "case_id": case.0 }).to_string())
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
+) {
+    query
+        .push(
+            "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at) VALUES (",
+        )
+        .push_bind(user_id)
+        .push(", ")
+        .push_bind(key.0.clone())
+        .push(", ")
+        .push_bind(hash.to_owned())
+        .push(", ")
+        .push_bind(i64::from(StatusCode::OK.as_u16()))
+        .push(", ")
+        .push_bind(serde_json::json!({ "case_id": case.0 }).to_string())
+        .push(", ")
+        .push_bind(now)
+        .push(")");
+}
+
+/// The error of a statement that began with `push_case_answer`: a key
+/// recorded before answers an earlier request, not this one, which claims
+/// a version that request did not (`once_on_case`).
+pub fn reused_key(error: sqlx::Error) -> AppError {
+    match error.as_database_error() {
+        Some(e) if e.is_unique_violation() => key_reused(),
+        _ => error.into(),
+    }
 }
 
 /// The stored answer to `key`, if this user sent it before.
@@ -178,6 +197,9 @@ where
     T: Serialize,
     F: std::future::Future<Output = ApiResult<T>>,
 {
+    if let Some(previous) = replay(state, user, key, &hash).await? {
+        return Ok(previous);
+    }
     let recorded = hash.clone();
     once_on_case(state, user, key, hash, async {
         let answer = work.await?;
@@ -187,9 +209,17 @@ where
     .await
 }
 
-/// `once` for work that records its key itself: a write on one case that
-/// records it in its own transaction (`CaseWrite::answering`,
-/// `case_answer`) and answers with that case.
+/// `once` for a write on one case that records its key itself, in its own
+/// transaction (`CaseWrite::begin_answering`), and answers with
+/// that case.
+///
+/// Such a write looks for a first answer only when it fails, not before:
+/// it claims the case version its request carries, and a request that
+/// succeeded moved that version on, so its repeat (the same request, the
+/// same version) is always refused as stale, however it raced the first,
+/// and is then answered with the first answer. A key already used for
+/// another request is refused by the record itself (`push_case_answer`),
+/// before the write does anything. One read fewer for every write that goes through.
 pub async fn once_on_case<T, F>(
     state: &AppState,
     user: &CurrentUser,
@@ -201,20 +231,13 @@ where
     T: Serialize,
     F: std::future::Future<Output = ApiResult<T>>,
 {
-    if let Some(previous) = replay(state, user, key, &hash).await? {
-        return Ok(previous);
-    }
     match work.await {
         Ok(answer) => Ok((StatusCode::OK, Json(answer)).into_response()),
-        Err(
-            error @ AppError::Conflict {
-                kind: "stale-version",
-                ..
-            },
-        ) => match replay(state, user, key, &hash).await? {
+        // Whatever refused it, a repeat of a request that succeeded gets
+        // the first answer (and a key used for another request a 409).
+        Err(error) => match replay(state, user, key, &hash).await? {
             Some(previous) => Ok(previous),
             None => Err(error),
         },
-        Err(error) => Err(error),
     }
 }

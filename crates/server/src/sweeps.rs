@@ -57,12 +57,10 @@ async fn close_one(
         .bind(id.0)
         .execute(write.conn())
         .await?;
-    write
-        .event(
-            EventKind::DecisionMade,
-            json!({ "outcome": Outcome::Rejected, "reason": "no_reply" }),
-        )
-        .await?;
+    write.event(
+        EventKind::DecisionMade,
+        json!({ "outcome": Outcome::Rejected, "reason": "no_reply" }),
+    );
     write.set_status(to).await?;
     write
         .notify(
@@ -229,7 +227,7 @@ async fn act(
                 .bind(id.0)
                 .execute(write.conn())
                 .await?;
-            write.event(EventKind::DecisionMade, json!({ "outcome": Outcome::AutoRefund, "amount_minor": amount_minor, "reason": "response_time" })).await?;
+            write.event(EventKind::DecisionMade, json!({ "outcome": Outcome::AutoRefund, "amount_minor": amount_minor, "reason": "response_time" }));
             write.set_status(to).await?;
             let amount = format!(
                 "{} {currency}",

@@ -381,8 +381,7 @@ async fn apply(
             .event(
                 EventKind::ProposalMade,
                 json!({ "message_id": message_id, "amount_minor": offer, "note": note, "lines": lines, "prepared": from_prepared }),
-            )
-            .await?;
+            );
         write.set_status(to).await?;
         let currency: String = sqlx::query_scalar("SELECT currency FROM orders WHERE id = ?")
             .bind(write.case.order_id)
@@ -416,8 +415,7 @@ async fn apply(
         .event(
             EventKind::DecisionMade,
             json!({ "outcome": outcome, "amount_minor": checked.refund_minor, "note": checked.note, "lines": lines, "prepared": from_prepared }),
-        )
-        .await?;
+        );
     write.set_status(to).await?;
     let (subject, body) = customer_mail(
         outcome,
@@ -440,7 +438,7 @@ async fn apply(
 /// Decides case `id` as `user`, who saw `version`: `decision`, or, when
 /// `None`, the decision prepared on the case (a 409 `no-prepared-decision`
 /// without one). One transaction, which also records `answering` (the
-/// request's key and fingerprint: see `CaseWrite::answering`); returns the
+/// request's key and fingerprint: see `CaseWrite::begin_answering`); returns the
 /// status the case moved to.
 pub async fn decide(
     state: &AppState,
@@ -450,10 +448,12 @@ pub async fn decide(
     decision: Option<&Decision>,
     answering: Option<(&IdempotencyKey, &str)>,
 ) -> ApiResult<Status> {
-    let mut write = CaseWrite::begin(state, user, id, version).await?;
-    if let Some((key, hash)) = answering {
-        write.answering(key, hash);
-    }
+    let mut write = match answering {
+        Some((key, hash)) => {
+            CaseWrite::begin_answering(state, user, id, version, key, hash).await?
+        }
+        None => CaseWrite::begin(state, user, id, version).await?,
+    };
     match decision {
         Some(decision) => apply(&mut write, decision, version, false).await?,
         None => {
@@ -526,8 +526,8 @@ pub async fn proposal_accept(
     }
     let hash = idempotency::fingerprint(&format!("POST proposal/accept {id}"), &input);
     idempotency::once_on_case(&state, &user, &key, hash.clone(), async {
-        let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
-        write.answering(&key, &hash);
+        let mut write =
+            CaseWrite::begin_answering(&state, &user, id, input.version, &key, &hash).await?;
         let case_id = write.case.id.0;
         let (note, offer, lines): (Option<String>, Option<i64>, Option<String>) = sqlx::query_as(
             "SELECT proposal_note, proposal_amount_minor, proposal_lines FROM cases WHERE id = ?",
@@ -569,8 +569,7 @@ pub async fn proposal_accept(
             .event(
                 EventKind::ProposalAccepted,
                 json!({ "outcome": Outcome::ProposalAccepted, "amount_minor": refund, "note": note, "lines": lines }),
-            )
-            .await?;
+            );
         write.set_status(to).await?;
         let currency: String = sqlx::query_scalar("SELECT currency FROM orders WHERE id = ?")
             .bind(write.case.order_id)
@@ -611,8 +610,8 @@ pub async fn return_received(
     desk(&user)?;
     let hash = idempotency::fingerprint(&format!("POST return-received {id}"), &input);
     idempotency::once_on_case(&state, &user, &key, hash.clone(), async {
-        let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
-        write.answering(&key, &hash);
+        let mut write =
+            CaseWrite::begin_answering(&state, &user, id, input.version, &key, &hash).await?;
         let to = write.next_status(CaseAction::ReturnReceived)?;
         let refund = write.case.claimed_value_minor - write.case.refunded_minor;
         let case_id = write.case.id.0;
@@ -620,7 +619,7 @@ pub async fn return_received(
             .bind(case_id)
             .execute(write.conn())
             .await?;
-        write.event(EventKind::ReturnReceived, json!({ "outcome": Outcome::ReturnRefund, "amount_minor": refund })).await?;
+        write.event(EventKind::ReturnReceived, json!({ "outcome": Outcome::ReturnRefund, "amount_minor": refund }));
         write.set_status(to).await?;
         let (subject, body) = customer_mail(Outcome::ReturnRefund, &id.to_string(), None, false);
         write.notify(Recipient::Customer, "decision", subject, body, format!("return-received:{case_id}")).await?;
@@ -672,9 +671,7 @@ pub async fn hold_take(
         .bind(case_id)
         .execute(write.conn())
         .await?;
-    write
-        .event(kind, json!({ "from": serde_json::Value::Null }))
-        .await?;
+    write.event(kind, json!({ "from": serde_json::Value::Null }));
     write.commit().await?;
     Ok(Json(load_detail(&state, Scope::of(&user), id).await?))
 }
@@ -703,7 +700,7 @@ pub async fn hold_release(
         .bind(case_id)
         .execute(write.conn())
         .await?;
-    write.event(EventKind::Released, json!({})).await?;
+    write.event(EventKind::Released, json!({}));
     write.commit().await?;
     Ok(Json(load_detail(&state, Scope::of(&user), id).await?))
 }
@@ -739,7 +736,7 @@ pub async fn case_update(
         } else {
             EventKind::FreeReturnOff
         };
-        write.event(kind, json!({})).await?;
+        write.event(kind, json!({}));
     }
     write.commit().await?;
     Ok(Json(load_detail(&state, Scope::of(&user), id).await?))

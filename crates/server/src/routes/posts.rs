@@ -241,8 +241,8 @@ pub async fn messages_create(
     let body = validate(&input)?;
     let hash = idempotency::fingerprint(&format!("POST messages {id}"), &input);
     idempotency::once_on_case(&state, &user, &key, hash.clone(), async {
-        let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
-        write.answering(&key, &hash);
+        let mut write =
+            CaseWrite::begin_answering(&state, &user, id, input.version, &key, &hash).await?;
         let from_customer = user.role() == Role::Customer;
         let action = if from_customer {
             CaseAction::CustomerReply
@@ -252,9 +252,7 @@ pub async fn messages_create(
         let to = write.next_status(action)?;
         let message_id =
             insert_post(&mut write, Post::Message, &input.attachment_ids, &body).await?;
-        write
-            .event(EventKind::MessageAdded, json!({ "message_id": message_id }))
-            .await?;
+        write.event(EventKind::MessageAdded, json!({ "message_id": message_id }));
         write.set_status(to).await?;
         let recipient = if from_customer {
             Recipient::Merchant
@@ -320,12 +318,10 @@ pub async fn notes_create(
     let body = validate(&input)?;
     let hash = idempotency::fingerprint(&format!("POST notes {id}"), &input);
     idempotency::once_on_case(&state, &user, &key, hash.clone(), async {
-        let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
-        write.answering(&key, &hash);
+        let mut write =
+            CaseWrite::begin_answering(&state, &user, id, input.version, &key, &hash).await?;
         let note_id = insert_post(&mut write, Post::Note, &input.attachment_ids, &body).await?;
-        write
-            .event(EventKind::NoteAdded, json!({ "note_id": note_id }))
-            .await?;
+        write.event(EventKind::NoteAdded, json!({ "note_id": note_id }));
         write.commit().await?;
         load_detail(&state, Scope::of(&user), id).await
     })

@@ -57,8 +57,7 @@ pub async fn prepared_put(
         .event(
             EventKind::DecisionPrepared,
             json!({ "kind": stored.kind, "amount_minor": stored.amount_minor, "note": stored.note, "lines": stored.lines }),
-        )
-        .await?;
+        );
     write.commit().await?;
     Ok(Json(load_detail(&state, Scope::of(&user), id).await?))
 }
@@ -90,7 +89,7 @@ pub async fn prepared_delete(
             "this case has no prepared decision to discard",
         ));
     }
-    write.event(EventKind::PreparedDiscarded, json!({})).await?;
+    write.event(EventKind::PreparedDiscarded, json!({}));
     write.commit().await?;
     Ok(Json(load_detail(&state, Scope::of(&user), id).await?))
 }

@@ -12,7 +12,7 @@ use super::deadline::{deadline, Deadline, Response};
 use crate::error::{ApiResult, AppError};
 use crate::routes::cases::column;
 use crate::state::AppState;
-use sqlx::SqliteConnection;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 /// The columns a clock needs, for queries that select cases (alias `c`).
 pub const CLOCK_COLUMNS: &str = "SELECT c.id, c.version, c.created_at, m.country, m.time_zone,
@@ -65,6 +65,17 @@ impl ClockRow {
         conn: &mut SqliteConnection,
         now: DateTime<Utc>,
     ) -> ApiResult<CaseClock> {
+        let history = status_history(conn, self.id, self.created_at).await?;
+        self.clock_with(history, now)
+    }
+
+    /// The clock at `now` given the case's status history (oldest first,
+    /// starting at submission: `status_history`).
+    fn clock_with(
+        self,
+        history: Vec<(DateTime<Utc>, Status)>,
+        now: DateTime<Utc>,
+    ) -> ApiResult<CaseClock> {
         let country: Country = self
             .country
             .parse()
@@ -74,7 +85,6 @@ impl ClockRow {
             .parse()
             .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
         let calendar = Calendar::new(country, time_zone);
-        let history = status_history(conn, self.id, self.created_at).await?;
         let high_value = self.total_minor > self.high_value_threshold_minor;
         let on_breach = OnBreach::for_open_claim(self.open_claim_minor, self.auto_refund_cap_minor);
         Ok(CaseClock {
@@ -160,6 +170,15 @@ async fn status_history(
     .bind(id)
     .fetch_all(conn)
     .await?;
+    history(created_at, changes)
+}
+
+/// A status history from the case's submission and its status changes
+/// (`status_changed` events: when, and to which status), oldest first.
+fn history(
+    created_at: DateTime<Utc>,
+    changes: impl IntoIterator<Item = (DateTime<Utc>, String)>,
+) -> ApiResult<Vec<(DateTime<Utc>, Status)>> {
     let mut history = vec![(created_at, Status::Submitted)];
     for (at, to) in changes {
         history.push((at, column(&to, "status")?));
@@ -192,12 +211,17 @@ pub struct StoredClock {
     pub due_at: Option<DateTime<Utc>>,
 }
 
+/// One row of `refresh`'s query: the clock's inputs and the clock as
+/// stored (the same on every row) and one status change, oldest first
+/// (none when the case never changed status).
 #[derive(sqlx::FromRow)]
 struct Refreshing {
     #[sqlx(flatten)]
     row: ClockRow,
     #[sqlx(flatten)]
     before: StoredClock,
+    changed_at: Option<DateTime<Utc>>,
+    changed_to: Option<String>,
 }
 
 /// Recomputes case `id`'s clock on `conn` and stores it on the case. When
@@ -211,20 +235,34 @@ pub async fn refresh(
     now: DateTime<Utc>,
     breached: bool,
 ) -> ApiResult<()> {
-    // The clock's inputs and the clock as stored, in one query.
+    // The clock's inputs, the clock as stored and the status history in
+    // one query (one round trip to the connection's thread, in the
+    // writer's serial section): a row per status change.
     let query = format!(
-        "{} WHERE c.id = ?",
+        "{} LEFT JOIN events e ON e.case_id = c.id AND e.kind = 'status_changed'
+         WHERE c.id = ? ORDER BY e.id",
         CLOCK_COLUMNS.replacen(
             " FROM",
-            ", c.clock_response, c.clock_started_at, c.due_at FROM",
+            ", c.clock_response, c.clock_started_at, c.due_at,
+               e.created_at AS changed_at, json_extract(e.data, '$.to') AS changed_to FROM",
             1
         )
     );
-    let Refreshing { row, before } = sqlx::query_as(&query)
+    let rows: Vec<Refreshing> = sqlx::query_as(&query)
         .bind(id)
-        .fetch_one(&mut *conn)
+        .fetch_all(&mut *conn)
         .await?;
-    let clock = row.clock_on(conn, now).await?;
+    let changes: Vec<(DateTime<Utc>, String)> = rows
+        .iter()
+        .filter_map(|r| Some((r.changed_at?, r.changed_to.clone()?)))
+        .collect();
+    let Some(Refreshing { row, before, .. }) = rows.into_iter().next() else {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "no case {id} to refresh"
+        )));
+    };
+    let history = history(row.created_at, changes)?;
+    let clock = row.clock_with(history, now)?;
     let after = match &clock.deadline {
         None => StoredClock::default(),
         Some(d) => StoredClock {
@@ -236,8 +274,11 @@ pub async fn refresh(
     if after == before {
         return Ok(());
     }
+    // The clock as it is now, and the settled response, in one round trip
+    // to the connection's thread (the arguments bind in order).
+    let mut store = QueryBuilder::<Sqlite>::new("");
     if let (Some(response), Some(started_at), Some(due_at)) = (
-        &before.clock_response,
+        before.clock_response,
         before.clock_started_at,
         before.due_at,
     ) {
@@ -245,31 +286,36 @@ pub async fn refresh(
             // The response it waited for is settled (a breach settles it
             // even when the case only pauses, in the platform's review). `ON CONFLICT`: a
             // response is recorded once, however often it is refreshed.
-            sqlx::query(
-                "INSERT INTO sla_responses (case_id, marketplace_id, merchant_id, response, started_at,
-                    due_at, settled_at, met)
-                 SELECT id, marketplace_id, merchant_id, ?, ?, ?, ?, ? FROM cases WHERE id = ?
-                 ON CONFLICT (case_id, started_at) DO NOTHING",
-            )
-            .bind(response)
-            .bind(started_at)
-            .bind(due_at)
-            .bind(now)
-            .bind(!breached && now <= due_at)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+            store
+                .push(
+                    "INSERT INTO sla_responses (case_id, marketplace_id, merchant_id, response,
+                        started_at, due_at, settled_at, met)
+                     SELECT id, marketplace_id, merchant_id, ",
+                )
+                .push_bind(response)
+                .push(", ")
+                .push_bind(started_at)
+                .push(", ")
+                .push_bind(due_at)
+                .push(", ")
+                .push_bind(now)
+                .push(", ")
+                .push_bind(!breached && now <= due_at)
+                .push(" FROM cases WHERE id = ")
+                .push_bind(id)
+                .push(" ON CONFLICT (case_id, started_at) DO NOTHING; ");
         }
     }
-    sqlx::query(
-        "UPDATE cases SET clock_response = ?, clock_started_at = ?, due_at = ? WHERE id = ?",
-    )
-    .bind(after.clock_response)
-    .bind(after.clock_started_at)
-    .bind(after.due_at)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
+    store
+        .push("UPDATE cases SET clock_response = ")
+        .push_bind(after.clock_response)
+        .push(", clock_started_at = ")
+        .push_bind(after.clock_started_at)
+        .push(", due_at = ")
+        .push_bind(after.due_at)
+        .push(" WHERE id = ")
+        .push_bind(id);
+    store.build().execute(&mut *conn).await?;
     Ok(())
 }
 
