@@ -52,13 +52,17 @@ export function afterPaint() {
 export function observeRows({ row, rows }) {
   const observer = new MutationObserver(() => {
     const count = document.querySelectorAll(row).length;
-    if (count > 0) window.__firstRowAt ??= performance.now();
+    if (count > 0 && window.__firstRowAt === undefined) {
+      window.__firstRowAt = performance.now();
+      console.debug("bench:first-row");
+    }
     if (rows === undefined ? count > 0 : count >= rows) {
       observer.disconnect();
       window.__afterPaint(() => {
         const list = performance.getEntriesByType("resource").find((e) => e.name.includes("/api/v1/cases?"));
         window.__listResponseEnd = list?.responseEnd;
         window.__rowsPaintedAt = performance.now();
+        console.debug("bench:rows-painted");
       });
     }
   });
@@ -77,6 +81,15 @@ function shows({ selector, text }) {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const element = document.querySelector(selector);
   return !!element && new RegExp(`(^|\\W)${escaped}(\\W|$)`).test(element.textContent);
+}
+
+/** Resolves when the page logs `bench:<name>` (observeRows); call it
+ * before the navigation it waits for. Not waitForFunction: that injects
+ * the driver's own script into the page (about 15 ms of parsing and
+ * compiling on a cold start, traced) and runs its check every frame, on
+ * the main thread whose work is being timed. */
+export function logged(page, name) {
+  return page.waitForEvent("console", { predicate: (m) => m.text() === `bench:${name}`, timeout: 60_000 });
 }
 
 /** Waits (untimed) until the page shows `target`. */

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-import { caseShows, launch, listShows, observeRows, ROW, signedInContext, timeInput, waitShown } from "./browser.mjs";
+import { caseShows, launch, listShows, logged, observeRows, ROW, signedInContext, timeInput, waitShown } from "./browser.mjs";
 import { cleanUp, databaseDir, getJson, MERCHANT, signIn, startServer } from "./server.mjs";
 import { median, percentile, ms } from "./report.mjs";
 
@@ -35,8 +35,9 @@ export async function measureColdStart(browser, url, cookie) {
     await cdp.send("Network.enable");
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
     await page.addInitScript(observeRows, { row: ROW });
+    const firstRow = logged(page, "first-row");
     await page.goto(`${url}/inbox/open`);
-    await page.waitForFunction(() => window.__firstRowAt !== undefined, null, { timeout: 60_000 });
+    await firstRow;
     if (run > 0) samples.push(await page.evaluate(() => window.__firstRowAt));
     await context.close();
   }
@@ -133,13 +134,14 @@ export async function measureRender(browser, url, cookie, dist) {
   for (let run = 0; run <= RENDER_RUNS; run++) {
     for (const [name, address] of Object.entries(pages)) {
       const page = await context.newPage();
+      const painted = logged(page, "rows-painted");
       await page.goto(address);
-      await page.waitForFunction(() => window.__rowsPaintedAt !== undefined, null, { timeout: 60_000 });
-      const [painted, responseEnd] = await page.evaluate(() => [window.__rowsPaintedAt, window.__listResponseEnd]);
+      await painted;
+      const [paintedAt, responseEnd] = await page.evaluate(() => [window.__rowsPaintedAt, window.__listResponseEnd]);
       if (responseEnd === undefined) throw new Error(`${address} painted its rows without a list request`);
       if (run > 0) {
-        samples[name].push(painted);
-        samples[`${name}AfterResponse`].push(painted - responseEnd);
+        samples[name].push(paintedAt);
+        samples[`${name}AfterResponse`].push(paintedAt - responseEnd);
       }
       await page.close();
     }
