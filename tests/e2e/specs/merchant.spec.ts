@@ -33,6 +33,20 @@ test("a merchant works the Open inbox and opens a case's receipt", async ({ page
   await casePage.expectCase(id);
 });
 
+test("the Open inbox's columns fit a 1,280-pixel screen, with no scrolling sideways", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.merchant.email);
+  const inbox = new InboxPage(page);
+  await inbox.expectHeading("Open");
+  await expect(inbox.rows.first()).toBeVisible();
+  const value = page.getByRole("columnheader", { name: "Claimed value" });
+  const box = await value.boundingBox();
+  expect(box, "the value column is laid out").not.toBeNull();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(1280);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+});
+
 test("a cold start asks for the inbox once, in parallel with the app (index.html preloads it)", async ({ page }) => {
   await new SignInPage(page).goto();
   await new SignInPage(page).signIn(users.merchant.email);
