@@ -109,17 +109,19 @@ async function main() {
 }
 
 /** a. Every asset of the built SPA as the server sends it: raw, and the
- * .gz and .br files `make spa` wrote next to it (scripts/compress.mjs). */
+ * .gz and .br files `make spa` wrote next to it (scripts/compress.mjs);
+ * an image (the PNG icon) is sent as it is in every column. */
 function spaDownload() {
   const compressible = new Set([".wasm", ".js", ".css", ".html", ".svg"]);
   const rows = readdirSync(DIST)
-    .filter((name) => compressible.has(extname(name)))
+    .filter((name) => ![".br", ".gz"].includes(extname(name)))
     .map((name) => {
       const size = (suffix) => {
         const path = join(DIST, name + suffix);
         if (!existsSync(path)) throw new Error(`${path} is missing: build the SPA with \`make spa\``);
         return statSync(path).size;
       };
+      if (!compressible.has(extname(name))) return { name, raw: size(""), gzip: size(""), brotli: size("") };
       return { name, raw: size(""), gzip: size(".gz"), brotli: size(".br") };
     });
   const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });

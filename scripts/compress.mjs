@@ -35,8 +35,13 @@ writeFileSync(indexPath, index);
 const rows = [];
 for (const name of readdirSync(dir)) {
   const path = join(dir, name);
-  if (!statSync(path).isFile() || !compressible.has(extname(name))) continue;
+  if (!statSync(path).isFile() || [".br", ".gz"].includes(extname(name))) continue;
   const raw = readFileSync(path);
+  if (!compressible.has(extname(name))) {
+    // Compressed already (the PNG icon): sent as it is, and counted so.
+    rows.push({ name, raw: raw.length, gzip: raw.length, brotli: raw.length });
+    continue;
+  }
   const br = brotliCompressSync(raw, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
   });
