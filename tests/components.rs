@@ -5,6 +5,7 @@
 use chrono::{TimeZone, Utc};
 use claimdesk::api::ApiError;
 use claimdesk::components::case_table::CaseTable;
+use claimdesk::components::confirmation::Confirmation;
 use claimdesk::components::deadline_chip::DeadlineChip;
 use claimdesk::components::error_view::ErrorView;
 use claimdesk::components::status_badge::StatusBadge;
@@ -437,4 +438,31 @@ fn every_address_names_its_page() {
     assert_eq!(segment("/cases/C-10234/notes", 2), Some("notes"));
     assert_eq!(segment("/cases/C-10234", 2), None);
     assert!(Page::Case.in_shell() && !Page::SignIn.in_shell() && !Page::NotFound.in_shell());
+}
+
+/// Two confirmations open at once (the deletes of two quick texts) each
+/// name their dialog by their own question.
+#[wasm_bindgen_test]
+async fn two_open_confirmations_are_each_named_by_their_own_question() {
+    let root = mount(Locale::En, || {
+        view! {
+            <Confirmation text="Delete “Thanks”?".to_string() pending=false on_confirm=|_| () on_cancel=|_| () />
+            <Confirmation text="Delete “Sorry”?".to_string() pending=false on_confirm=|_| () on_cancel=|_| () />
+        }
+    })
+    .await;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let dialogs = root.query_selector_all("[role=alertdialog]").unwrap();
+    assert_eq!(dialogs.length(), 2);
+    let names: Vec<String> = (0..dialogs.length())
+        .map(|index| {
+            let dialog: web_sys::Element = dialogs.get(index).unwrap().unchecked_into();
+            let label = dialog.get_attribute("aria-labelledby").unwrap();
+            document
+                .get_element_by_id(&label)
+                .and_then(|named| named.text_content())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(names, ["Delete “Thanks”?", "Delete “Sorry”?"]);
 }
