@@ -1,10 +1,11 @@
-use claimdesk_shared::wire::{Attachment, CustomerOrder, NewCase, RefundLine};
+use claimdesk_shared::wire::{CustomerOrder, CustomerOrderLine, NewCase, RefundLine};
 use claimdesk_shared::{Kind, Reason};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
 use crate::components::file_picker::FilePicker;
+use crate::drafts::{ReportDraft, ReportSlot};
 use crate::format;
 use crate::i18n::*;
 use crate::labels;
@@ -25,23 +26,74 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
         return view! { <p class="empty">{move || t_string!(i18n, report_no_orders)}</p> }
             .into_any();
     }
-    // The newest order with something left to report.
-    let first = orders
+    // The report this user was writing, if any (a reload, a lost
+    // connection), else a blank one.
+    let slot = session.user().map(|me| ReportSlot::of(me.id));
+    let saved = slot.as_ref().map(ReportSlot::load).unwrap_or_default();
+    // Its order while there is still something to report on it, else the
+    // newest order with something left to report.
+    let start = orders
         .iter()
-        .find(|o| o.lines.iter().any(|l| l.claimable_quantity > 0))
+        .find(|o| o.id == saved.order_id)
+        .or_else(|| {
+            orders
+                .iter()
+                .find(|o| o.lines.iter().any(|l| l.claimable_quantity > 0))
+        })
         .unwrap_or(&orders[0]);
-    let order = RwSignal::new(first.id);
-    let quantities = RwSignal::new(vec![0i64; first.lines.len()]);
+    let saved_quantity = |line: &CustomerOrderLine| {
+        let kept = (start.id == saved.order_id)
+            .then(|| saved.quantities.iter().find(|(id, _)| *id == line.id))
+            .flatten();
+        kept.map_or(0, |(_, n)| (*n).clamp(0, line.claimable_quantity))
+    };
+    let order = RwSignal::new(start.id);
+    let quantities = RwSignal::new(start.lines.iter().map(saved_quantity).collect::<Vec<_>>());
     let orders = StoredValue::new(orders);
     let chosen = move || orders.with_value(|o| o.iter().find(|o| o.id == order.get()).cloned());
-    let reason = RwSignal::new(None::<Reason>);
-    let description = RwSignal::new(String::new());
-    let exchange = RwSignal::new(false);
-    let files = RwSignal::new(Vec::<Attachment>::new());
+    // The chosen order's lines with a count, as (line id, count).
+    let picked = move || -> Vec<(i64, i64)> {
+        chosen()
+            .map(|o| {
+                quantities.with(|q| {
+                    o.lines
+                        .iter()
+                        .zip(q)
+                        .filter(|(_, n)| **n > 0)
+                        .map(|(l, n)| (l.id, *n))
+                        .collect()
+                })
+            })
+            .unwrap_or_default()
+    };
+    let reason = RwSignal::new(saved.reason);
+    let description = RwSignal::new(saved.description);
+    let exchange = RwSignal::new(saved.exchange);
+    let files = RwSignal::new(saved.files);
     let uploading = RwSignal::new(0usize);
     let write = Write::new();
-    // One key for this report: a retry after a failure is the same report.
-    let key = StoredValue::new(api::new_idempotency_key());
+    // One key for this report, kept with its draft: a retry after a failure
+    // or a reload is the same report.
+    let key = StoredValue::new(if saved.key.is_empty() {
+        api::new_idempotency_key()
+    } else {
+        saved.key
+    });
+    // Every change is saved as it is made (writing the draft is talking to
+    // the outside world, which is what effects are for).
+    if let Some(slot) = slot.clone() {
+        Effect::new(move |_| {
+            slot.save(&ReportDraft {
+                order_id: order.get(),
+                quantities: picked(),
+                reason: reason.get(),
+                description: description.get(),
+                exchange: exchange.get(),
+                files: files.get(),
+                key: key.get_value(),
+            });
+        });
+    }
     // The form's own finding, as (field, message).
     let local = RwSignal::new(None::<(&'static str, &'static str)>);
     let message = move |field: &'static str| {
@@ -62,21 +114,10 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let lines: Vec<RefundLine> = chosen()
-            .map(|o| {
-                quantities.with_untracked(|q| {
-                    o.lines
-                        .iter()
-                        .zip(q)
-                        .filter(|(_, n)| **n > 0)
-                        .map(|(l, n)| RefundLine {
-                            line_id: l.id,
-                            quantity: *n,
-                        })
-                        .collect()
-                })
-            })
-            .unwrap_or_default();
+        let lines: Vec<RefundLine> = untrack(picked)
+            .into_iter()
+            .map(|(line_id, quantity)| RefundLine { line_id, quantity })
+            .collect();
         let required = t_string!(i18n, err_required);
         let problem = if lines.is_empty() {
             Some(("lines", t_string!(i18n, report_lines_none)))
@@ -106,8 +147,12 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
             free_exchange: kind == Kind::Complaint && exchange.get_untracked(),
         };
         let navigate = navigate.clone();
+        let slot = slot.clone();
         write.run(async move {
             let case = api::report(input, key.get_value()).await?;
+            if let Some(slot) = slot {
+                slot.clear();
+            }
             session.touch();
             let tab = CaseTab::Messages;
             navigate(

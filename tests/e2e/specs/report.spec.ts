@@ -67,3 +67,41 @@ test("a customer reports a problem with photos, and the merchant finds it in Ope
   await expect(agent.getByRole("list", { name: /Alerts|Varningar/ })).toContainText(/free exchange|kostnadsfritt byte/);
   await context.close();
 });
+
+test("a report being written survives a reload, goes out with all of it, and the next one starts blank", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.customer.email);
+  await expect(new InboxPage(page).rows.first()).toBeVisible();
+  await page.locator(".language-switcher select").selectOption("en");
+  await page.getByRole("link", { name: "Report a problem" }).click();
+
+  const quantity = page.locator(".report-lines input:not([disabled])").first();
+  await quantity.fill("1");
+  await page.getByLabel("What is the problem?").selectOption({ label: "Damaged" });
+  await page.getByLabel("What happened?").fill("The handle came off on the first day.");
+  await page.getByLabel("Attach files").setInputFiles({ name: "handle.png", mimeType: "image/png", buffer: PNG });
+  await expect(page.locator(".pending-files li")).toContainText("handle.png");
+  const order = await page.locator("#report-order").inputValue();
+  const line = await quantity.getAttribute("id");
+
+  // A reload (or a crash, or a lost connection) keeps everything.
+  await page.reload();
+  await expect(page.getByLabel("What happened?")).toHaveValue("The handle came off on the first day.");
+  await expect(page.locator("#report-order")).toHaveValue(order);
+  await expect(page.locator(`#${line}`)).toHaveValue("1");
+  await expect(page.getByLabel("What is the problem?")).toHaveValue("damaged");
+  await expect(page.locator(".pending-files li")).toContainText("handle.png");
+
+  await page.getByRole("button", { name: "Send the report" }).click();
+  await expect(page).toHaveURL(/\/cases\/C-\d+\/messages$/);
+  await page.getByRole("link", { name: "Receipt" }).click();
+  await expect(page.getByText("The handle came off on the first day.")).toBeVisible();
+  await expect(page.getByRole("img", { name: "Photo 1 from the customer" })).toBeVisible();
+
+  // Sent, the draft is gone: the next report starts blank.
+  await page.goto("/report");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Report a problem with an order");
+  await expect(page.getByLabel("What happened?")).toHaveValue("");
+  await expect(page.getByLabel("What is the problem?")).toHaveValue("");
+  await expect(page.locator(".pending-files li")).toHaveCount(0);
+});
