@@ -119,6 +119,9 @@ pub struct ReportDraft {
     pub exchange: bool,
     pub files: Vec<Attachment>,
     pub key: String,
+    /// It was sent, and no answer came (or none was seen before the page
+    /// went away).
+    pub unanswered: bool,
 }
 
 /// Where one user's report draft lives: per user, so that on a shared
@@ -167,6 +170,7 @@ impl ReportSlot {
             exchange: self.get("exchange").is_some(),
             files: load_json(&self.item("files")).unwrap_or_default(),
             key: self.get("key").unwrap_or_default(),
+            unanswered: self.get("unanswered").is_some(),
         }
     }
 
@@ -191,6 +195,7 @@ impl ReportSlot {
             ("text", Some(draft.description.clone())),
             ("exchange", draft.exchange.then(|| "1".to_owned())),
             ("key", Some(draft.key.clone())),
+            ("unanswered", draft.unanswered.then(|| "1".to_owned())),
         ];
         for (field, value) in fields {
             // A full or disabled storage only costs the draft's survival.

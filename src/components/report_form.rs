@@ -45,7 +45,14 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
         let kept = (start.id == saved.order_id)
             .then(|| saved.quantities.iter().find(|(id, _)| *id == line.id))
             .flatten();
-        kept.map_or(0, |(_, n)| (*n).clamp(0, line.claimable_quantity))
+        // A report sent without an answer may have been taken, leaving
+        // nothing to claim: it is sent again exactly as it was.
+        let left = if saved.unanswered {
+            i64::MAX
+        } else {
+            line.claimable_quantity
+        };
+        kept.map_or(0, |(_, n)| (*n).clamp(0, left))
     };
     let order = RwSignal::new(start.id);
     let quantities = RwSignal::new(start.lines.iter().map(saved_quantity).collect::<Vec<_>>());
@@ -70,6 +77,7 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
     let description = RwSignal::new(saved.description);
     let exchange = RwSignal::new(saved.exchange);
     let files = RwSignal::new(saved.files);
+    let unanswered = RwSignal::new(saved.unanswered);
     let uploading = RwSignal::new(0usize);
     let write = Write::new();
     // One key for this report, kept with its draft: a retry after a failure
@@ -91,6 +99,7 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
                 exchange: exchange.get(),
                 files: files.get(),
                 key: key.get_value(),
+                unanswered: unanswered.get(),
             });
         });
     }
@@ -112,8 +121,7 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
             .map(|e| labels::api_error(i18n, &e))
     };
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = move || {
         let lines: Vec<RefundLine> = untrack(picked)
             .into_iter()
             .map(|(line_id, quantity)| RefundLine { line_id, quantity })
@@ -148,8 +156,16 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
         };
         let navigate = navigate.clone();
         let slot = slot.clone();
+        unanswered.set(true);
         write.run(async move {
-            let case = api::report(input, key.get_value()).await?;
+            let answer = api::report(input, key.get_value()).await;
+            // Only a send with no answer at all may have been taken. (Taken,
+            // the draft is cleared below and no signal may change again, or
+            // its effect would save it anew.)
+            if matches!(&answer, Err(e) if !matches!(e, ApiError::Network)) {
+                unanswered.set(false);
+            }
+            let case = answer?;
             if let Some(slot) = slot {
                 slot.clear();
             }
@@ -165,6 +181,16 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
             );
             Ok(())
         });
+    };
+    // The page closed, or was reloaded, before the last send was answered:
+    // it goes again, as the same report (its key), so the customer lands on
+    // the case whether or not the server had it already.
+    if saved.unanswered {
+        send();
+    }
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send();
     };
 
     let order_options = orders.with_value(|orders| {

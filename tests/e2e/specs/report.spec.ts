@@ -105,3 +105,39 @@ test("a report being written survives a reload, goes out with all of it, and the
   await expect(page.getByLabel("What is the problem?")).toHaveValue("");
   await expect(page.locator(".pending-files li")).toHaveCount(0);
 });
+
+test("a report whose answer was lost, sent again after a reload, is the same report and not a second one", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.customer.email);
+  await expect(new InboxPage(page).rows.first()).toBeVisible();
+  await page.locator(".language-switcher select").selectOption("en");
+  const cases = async () => (await (await page.request.get("/api/v1/cases?per_page=1")).json()).total as number;
+  const before = await cases();
+  await page.getByRole("link", { name: "Report a problem" }).click();
+  await page.locator(".report-lines input:not([disabled])").first().fill("1");
+  await page.getByLabel("What is the problem?").selectOption({ label: "Damaged" });
+  await page.getByLabel("What happened?").fill("The glass was cracked in the box.");
+
+  // The server takes the report, but its answer never reaches the browser.
+  await page.route("**/api/v1/cases", async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    await route.fetch();
+    await route.abort("connectionreset");
+  });
+  await page.getByRole("button", { name: "Send the report" }).click();
+  await expect(page.locator(".form-error")).toBeVisible();
+  expect(await cases()).toBe(before + 1);
+  await page.unroute("**/api/v1/cases");
+
+  // The customer reloads: the report goes again by itself, as the same
+  // report, and they land on the case the server had already made.
+  await page.reload();
+  await expect(page).toHaveURL(/\/cases\/C-\d+\/messages$/);
+  await page.getByRole("link", { name: "Receipt" }).click();
+  await expect(page.getByText("The glass was cracked in the box.")).toBeVisible();
+  expect(await cases()).toBe(before + 1);
+  // And nothing of it is left to send again.
+  await page.goto("/report");
+  await expect(page.getByLabel("What happened?")).toHaveValue("");
+  expect(await cases()).toBe(before + 1);
+});
