@@ -32,6 +32,15 @@ fn save_json<T: Serialize>(slot: &str, value: &T) {
     }
 }
 
+/// Saves the files uploaded for a draft under `slot` (none: forgets them).
+fn save_files(slot: &str, files: &[Attachment]) {
+    if files.is_empty() {
+        remove(slot);
+    } else {
+        save_json(slot, &files);
+    }
+}
+
 fn remove(slot: &str) {
     if let Some(s) = storage() {
         let _ = s.remove_item(slot);
@@ -74,12 +83,7 @@ impl DraftSlot {
 
     /// Remembers the draft's files (none: forgets them).
     pub fn save_files(&self, files: &[Attachment]) {
-        let slot = format!("{}.files", self.0);
-        if files.is_empty() {
-            remove(&slot);
-        } else {
-            save_json(&slot, &files);
-        }
+        save_files(&format!("{}.files", self.0), files);
     }
 
     /// The idempotency key of the send in flight, creating one if needed, so
@@ -131,8 +135,16 @@ pub struct ReportDraft {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportSlot(String);
 
-const REPORT_FIELDS: [&str; 7] = [
-    "order", "lines", "reason", "text", "exchange", "files", "key",
+/// The draft's items besides its files, in the order `ReportSlot::texts`
+/// writes them: saving and clearing go through the same list.
+const REPORT_ITEMS: [&str; 7] = [
+    "order",
+    "lines",
+    "reason",
+    "text",
+    "exchange",
+    "key",
+    "unanswered",
 ];
 
 impl ReportSlot {
@@ -180,37 +192,43 @@ impl ReportSlot {
             && draft.reason.is_none()
             && draft.description.trim().is_empty()
             && draft.files.is_empty();
-        let Some(s) = storage().filter(|_| !blank) else {
-            return self.clear();
-        };
+        self.write(if blank { None } else { Some(draft) });
+    }
+
+    /// Forgets the draft once the server has the report.
+    pub fn clear(&self) {
+        self.write(None);
+    }
+
+    /// Writes every item of `draft`, or removes them all.
+    fn write(&self, draft: Option<&ReportDraft>) {
+        let Some(s) = storage() else { return };
+        let texts = draft.map(ReportSlot::texts).unwrap_or_default();
+        for (item, value) in REPORT_ITEMS.into_iter().zip(texts) {
+            // A full or disabled storage only costs the draft's survival.
+            let _ = match value {
+                Some(value) => s.set_item(&self.item(item), &value),
+                None => s.remove_item(&self.item(item)),
+            };
+        }
+        save_files(&self.item("files"), draft.map_or(&[], |d| &d.files));
+    }
+
+    /// The draft's items as text (none: not set), in `REPORT_ITEMS` order.
+    fn texts(draft: &ReportDraft) -> [Option<String>; 7] {
         let lines: Vec<String> = draft
             .quantities
             .iter()
             .map(|(line, count)| format!("{line}:{count}"))
             .collect();
-        let fields = [
-            ("order", Some(draft.order_id.to_string())),
-            ("lines", Some(lines.join(" "))),
-            ("reason", draft.reason.map(|r| r.as_str().to_owned())),
-            ("text", Some(draft.description.clone())),
-            ("exchange", draft.exchange.then(|| "1".to_owned())),
-            ("key", Some(draft.key.clone())),
-            ("unanswered", draft.unanswered.then(|| "1".to_owned())),
-        ];
-        for (field, value) in fields {
-            // A full or disabled storage only costs the draft's survival.
-            let _ = match value {
-                Some(value) => s.set_item(&self.item(field), &value),
-                None => s.remove_item(&self.item(field)),
-            };
-        }
-        save_json(&self.item("files"), &draft.files.as_slice());
-    }
-
-    /// Forgets the draft once the server has the report.
-    pub fn clear(&self) {
-        for field in REPORT_FIELDS {
-            remove(&self.item(field));
-        }
+        [
+            Some(draft.order_id.to_string()),
+            Some(lines.join(" ")),
+            draft.reason.map(|r| r.as_str().to_owned()),
+            Some(draft.description.clone()),
+            draft.exchange.then(|| "1".to_owned()),
+            Some(draft.key.clone()),
+            draft.unanswered.then(|| "1".to_owned()),
+        ]
     }
 }

@@ -104,6 +104,7 @@ test("a report being written survives a reload, goes out with all of it, and the
   await expect(page.getByLabel("What happened?")).toHaveValue("");
   await expect(page.getByLabel("What is the problem?")).toHaveValue("");
   await expect(page.locator(".pending-files li")).toHaveCount(0);
+  await expect(page.getByRole("alert")).toHaveCount(0);
 });
 
 test("a report whose answer was lost, sent again after a reload, is the same report and not a second one", async ({ page }) => {
