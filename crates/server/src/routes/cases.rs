@@ -507,10 +507,10 @@ async fn count(
     user: &CurrentUser,
     filters: &Filters<'_>,
 ) -> ApiResult<i64> {
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
-    push_from(&mut count, filters.q);
-    push_filters(&mut count, user, filters);
-    Ok(count.build_query_scalar().fetch_one(conn).await?)
+    let mut query = QueryBuilder::<Sqlite>::new("SELECT COUNT(*)");
+    push_from(&mut query, filters.q);
+    push_filters(&mut query, user, filters);
+    Ok(query.build_query_scalar().fetch_one(conn).await?)
 }
 
 /// Up to how many rows an inbox's page is sorted in memory rather than
