@@ -15,9 +15,10 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_DRIVER_TIMEOUT ?= 60
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
-# The ceiling on the SPA download, brotli, in bytes: the 250 KB budget of the
-# performance issue, checked on every `make test` (see BENCHMARKS.md).
-SPA_BUDGET_BYTES ?= 256000
+# The ceiling on the SPA download, brotli, in bytes, checked on every
+# `make test`: 320,000 since the customer and support halves (issue "The
+# other two roles"); each feature's cost is in BENCHMARKS.md.
+SPA_BUDGET_BYTES ?= 320000
 
 .PHONY: run test setup setup-test spa server-release lint test-native test-wasm test-e2e size bench clean-data
 
@@ -54,6 +55,7 @@ server-release:
 	cargo build --release -p claimdesk-server
 
 lint:
+	scripts/check-layers.sh
 	cargo fmt --all --check
 	cargo clippy --workspace --exclude claimdesk --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p claimdesk --all-targets -- -D warnings

@@ -23,9 +23,10 @@ const BINARY = join(ROOT, "target/release/claimdesk-server");
 // dist/ itself is being rebuilt.
 const DIST = resolve(process.env.BENCH_DIST ?? join(ROOT, "dist"));
 
-// The budgets of the performance issue.
+// The budgets of the performance issue; the download's is the Makefile's
+// guard (SPA_BUDGET_BYTES), raised with the customer and support halves.
 const BUDGET = {
-  downloadBytes: 250 * KB,
+  downloadBytes: 320000,
   coldStartMs: 250,
   interactionMs: 50,
   renderRatio: 1.3,

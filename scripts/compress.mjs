@@ -2,7 +2,7 @@
 // built SPA (the server sends them to browsers that accept them) and prints
 // the download size. With --budget BYTES it fails when the brotli total
 // exceeds the budget.
-//   node scripts/compress.mjs dist [--budget 256000]
+//   node scripts/compress.mjs dist [--budget 320000]
 import { readdirSync, readFileSync, writeFileSync, statSync } from "node:fs";
 import { join, extname, dirname } from "node:path";
 import { createHash } from "node:crypto";

@@ -21,12 +21,14 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
-use claimdesk_shared::{Locale, Role};
+
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::store::sessions;
+pub use crate::user::CurrentUser;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "claimdesk_session";
@@ -150,24 +152,14 @@ impl SessionCache {
 pub async fn create_session(state: &AppState, user_id: i64) -> Result<String, AppError> {
     let token = hex::encode(rand::rng().random::<[u8; 32]>());
     let now = state.now();
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-    )
-    .bind(token_hash(&token))
-    .bind(user_id)
-    .bind(now)
-    .bind(now + Duration::days(SESSION_DAYS))
-    .execute(&state.writer)
-    .await?;
+    let expires_at = now + Duration::days(SESSION_DAYS);
+    sessions::insert(&state.writer, &token_hash(&token), user_id, now, expires_at).await?;
     Ok(token)
 }
 
 /// Ends the session behind `token`, if any.
 pub async fn delete_session(state: &AppState, token: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-        .bind(token_hash(token))
-        .execute(&state.writer)
-        .await?;
+    sessions::delete(&state.writer, &token_hash(token)).await?;
     state.sessions.forget(token);
     Ok(())
 }
@@ -209,76 +201,6 @@ pub fn request_token(headers: &HeaderMap) -> Option<String> {
     })
 }
 
-/// The signed-in user. Taking it as a handler argument makes the route
-/// require a session; its fields are what every authorisation check needs.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    #[sqlx(try_from = "String")]
-    pub role: RoleColumn,
-    #[sqlx(try_from = "String")]
-    pub locale: LocaleColumn,
-    pub marketplace_id: i64,
-    pub merchant_id: Option<i64>,
-}
-
-impl CurrentUser {
-    pub fn role(&self) -> Role {
-        self.role.0
-    }
-    pub fn locale(&self) -> Locale {
-        self.locale.0
-    }
-}
-
-/// A role read from the database.
-#[derive(Clone, Copy, Debug)]
-pub struct RoleColumn(pub Role);
-impl TryFrom<String> for RoleColumn {
-    type Error = claimdesk_shared::domain::UnknownValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse().map(RoleColumn)
-    }
-}
-
-/// A locale read from the database.
-#[derive(Clone, Copy, Debug)]
-pub struct LocaleColumn(pub Locale);
-impl TryFrom<String> for LocaleColumn {
-    type Error = claimdesk_shared::domain::UnknownValue;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        s.parse().map(LocaleColumn)
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    #[sqlx(flatten)]
-    user: CurrentUser,
-    expires_at: DateTime<Utc>,
-}
-
-/// The session behind `hash` if it has not expired at `now`, from the
-/// database.
-async fn session_for(
-    state: &AppState,
-    hash: &TokenHash,
-    now: DateTime<Utc>,
-) -> Result<Option<SessionRow>, AppError> {
-    Ok(sqlx::query_as::<_, SessionRow>(
-        "SELECT u.id, u.name, u.email, u.role, u.locale, u.marketplace_id, u.merchant_id,
-                s.expires_at
-         FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ? AND s.expires_at > ?",
-    )
-    .bind(hex::encode(hash))
-    .bind(now)
-    .fetch_optional(&state.db)
-    .await?)
-}
-
 /// Loads the user behind a session token that has not expired, from the
 /// database (not the cache: the event streams check with this that their
 /// session still exists).
@@ -287,9 +209,11 @@ pub async fn user_for_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<CurrentUser>, AppError> {
-    Ok(session_for(state, &token_digest(token), now)
-        .await?
-        .map(|row| row.user))
+    Ok(
+        sessions::user_for(&state.db, &hex::encode(token_digest(token)), now)
+            .await?
+            .map(|(user, _)| user),
+    )
 }
 
 /// The user behind a session token that has not expired, through the
@@ -304,19 +228,20 @@ pub async fn signed_in_user(
         return Ok(Some(user));
     }
     let revocations = state.sessions.revocations.load(Ordering::SeqCst);
-    let Some(row) = session_for(state, &hash, now).await? else {
+    let Some((user, expires_at)) = sessions::user_for(&state.db, &hex::encode(hash), now).await?
+    else {
         return Ok(None);
     };
     state.sessions.put(
         hash,
         CachedSession {
-            user: row.user.clone(),
-            expires_at: row.expires_at,
+            user: user.clone(),
+            expires_at,
             looked_up: Instant::now(),
         },
         revocations,
     );
-    Ok(Some(row.user))
+    Ok(Some(user))
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

@@ -13,15 +13,16 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{QueryBuilder, Sqlite};
 
 use claimdesk_shared::CaseId;
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
-use crate::routes::cases::load_detail;
+use crate::domain::case_view;
+use crate::error::{AppError, AppResult};
 use crate::scope::Scope;
 use crate::state::AppState;
+use crate::store::case_tx::Answering;
+use crate::store::idempotency::{self as recorded, key_reused};
 
 /// The longest key accepted.
 const MAX_KEY_LEN: usize = 200;
@@ -57,14 +58,6 @@ pub fn fingerprint(route: &str, input: &impl Serialize) -> String {
     hex::encode(Sha256::digest(format!("{route}\n{body}").as_bytes()))
 }
 
-/// The refusal of a key used before for a different request.
-fn key_reused() -> AppError {
-    AppError::conflict(
-        "idempotency-key-reused",
-        "this Idempotency-Key was used for a different request; use a new key for a new request",
-    )
-}
-
 /// The stored answer to `key` (status and JSON body), if this user sent it
 /// before; the same key for a different request is a conflict. An answer
 /// recorded as `{"case_id": …}` (`push_case_answer`) is the case as this user
@@ -74,18 +67,11 @@ pub async fn stored(
     user: &CurrentUser,
     key: &IdempotencyKey,
     hash: &str,
-) -> ApiResult<Option<(StatusCode, serde_json::Value)>> {
-    let row: Option<(String, i64, String)> = sqlx::query_as(
-        "SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = ? AND key = ?",
-    )
-    .bind(user.id)
-    .bind(&key.0)
-    .fetch_optional(&state.db)
-    .await?;
-    match row {
+) -> AppResult<Option<(StatusCode, serde_json::Value)>> {
+    match recorded::recorded(&state.db, user.id, &key.0).await? {
         None => Ok(None),
-        Some((stored, _, _)) if stored != hash => Err(key_reused()),
-        Some((_, status, body)) => {
+        Some(row) if row.request_hash != hash => Err(key_reused()),
+        Some(recorded::Recorded { status, body, .. }) => {
             let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
             let body: serde_json::Value =
                 serde_json::from_str(&body).map_err(|e| AppError::Internal(e.into()))?;
@@ -96,54 +82,10 @@ pub async fn stored(
             let Some(case) = case else {
                 return Ok(Some((status, body)));
             };
-            let detail = load_detail(state, Scope::of(user), CaseId(case)).await?;
+            let detail = case_view::detail(state, Scope::of(user), CaseId(case)).await?;
             let body = serde_json::to_value(detail).map_err(|e| AppError::Internal(e.into()))?;
             Ok(Some((status, body)))
         }
-    }
-}
-
-/// Pushes onto `query` the statement that records, in the transaction of a
-/// write on case `case` (`CaseWrite::begin_answering`), that the answer to
-/// `key` is that case: the change and its record commit together (a write
-/// that committed always has its record, and a failed one none). A retry
-/// is answered with the case as it is then (`stored`), which is what a
-/// client retrying needs to go on (and the same case the first answer
-/// showed, unless someone changed it since). A key recorded before fails
-/// the statement: `reused_key`.
-pub fn push_case_answer(
-    query: &mut QueryBuilder<'_, Sqlite>,
-    user_id: i64,
-    key: &IdempotencyKey,
-    hash: &str,
-    case: CaseId,
-    now: chrono::DateTime<chrono::Utc>,
-) {
-    query
-        .push(
-            "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at) VALUES (",
-        )
-        .push_bind(user_id)
-        .push(", ")
-        .push_bind(key.0.clone())
-        .push(", ")
-        .push_bind(hash.to_owned())
-        .push(", ")
-        .push_bind(i64::from(StatusCode::OK.as_u16()))
-        .push(", ")
-        .push_bind(serde_json::json!({ "case_id": case.0 }).to_string())
-        .push(", ")
-        .push_bind(now)
-        .push(")");
-}
-
-/// The error of a statement that began with `push_case_answer`: a key
-/// recorded before answers an earlier request, not this one, which claims
-/// a version that request did not (`once_on_case`).
-pub fn reused_key(error: sqlx::Error) -> AppError {
-    match error.as_database_error() {
-        Some(e) if e.is_unique_violation() => key_reused(),
-        _ => error.into(),
     }
 }
 
@@ -153,7 +95,7 @@ pub async fn replay(
     user: &CurrentUser,
     key: &IdempotencyKey,
     hash: &str,
-) -> ApiResult<Option<Response>> {
+) -> AppResult<Option<Response>> {
     Ok(stored(state, user, key, hash)
         .await?
         .map(|(status, body)| (status, Json(body)).into_response()))
@@ -167,20 +109,10 @@ pub async fn remember(
     hash: &str,
     status: StatusCode,
     body: &impl Serialize,
-) -> ApiResult<()> {
+) -> AppResult<()> {
     let body = serde_json::to_string(body).map_err(|e| AppError::Internal(e.into()))?;
-    sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, key) DO NOTHING",
-    )
-    .bind(user.id)
-    .bind(&key.0)
-    .bind(hash)
-    .bind(i64::from(status.as_u16()))
-    .bind(body)
-    .bind(state.now())
-    .execute(&state.writer)
-    .await?;
+    let (status, now) = (status.as_u16(), state.now());
+    recorded::remember(&state.writer, user.id, &key.0, hash, status, &body, now).await?;
     Ok(())
 }
 
@@ -192,10 +124,10 @@ pub async fn once<T, F>(
     key: &IdempotencyKey,
     hash: String,
     work: F,
-) -> ApiResult<Response>
+) -> AppResult<Response>
 where
     T: Serialize,
-    F: std::future::Future<Output = ApiResult<T>>,
+    F: std::future::Future<Output = AppResult<T>>,
 {
     if let Some(previous) = replay(state, user, key, &hash).await? {
         return Ok(previous);
@@ -226,10 +158,10 @@ pub async fn once_on_case<T, F>(
     key: &IdempotencyKey,
     hash: String,
     work: F,
-) -> ApiResult<Response>
+) -> AppResult<Response>
 where
     T: Serialize,
-    F: std::future::Future<Output = ApiResult<T>>,
+    F: std::future::Future<Output = AppResult<T>>,
 {
     match work.await {
         Ok(answer) => Ok((StatusCode::OK, Json(answer)).into_response()),
@@ -239,5 +171,17 @@ where
             Some(previous) => Ok(previous),
             None => Err(error),
         },
+    }
+}
+
+impl IdempotencyKey {
+    /// This key as the answer of `user`'s request fingerprinted `hash`, for
+    /// a write that records it in its own transaction.
+    pub fn answering<'a>(&'a self, user: &CurrentUser, hash: &'a str) -> Answering<'a> {
+        Answering {
+            user_id: user.id,
+            key: &self.0,
+            hash,
+        }
     }
 }

@@ -5,10 +5,11 @@
 //! `oneshot` exactly as the binary serves it.
 
 pub mod auth;
-pub mod case_write;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod etag;
+pub mod http;
 pub mod idempotency;
 pub mod live;
 pub mod mail;
@@ -20,7 +21,9 @@ pub mod seed;
 pub mod sla;
 pub mod spa;
 pub mod state;
+pub mod store;
 pub mod sweeps;
+pub mod user;
 
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;

@@ -7,13 +7,14 @@
 //! minutes and the email is sent again with the same `Message-ID`, which
 //! receiving servers use to drop the duplicate.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::state::AppState;
+use crate::store::outbox::{self, Pending};
 
 /// How long a claim protects an email from other senders.
 const CLAIM_MINUTES: i64 = 10;
@@ -71,15 +72,6 @@ fn transport(url: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
     Ok(builder.build())
 }
 
-/// One email to send.
-#[derive(Debug, sqlx::FromRow)]
-struct Pending {
-    id: i64,
-    recipient: String,
-    subject: String,
-    body: String,
-}
-
 /// Sends every unsent email, oldest first; stops at the first failure
 /// (the server or network is likely down: the next pass retries). Returns
 /// how many were sent.
@@ -89,43 +81,19 @@ pub async fn deliver(
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let mut sent = 0;
-    while let Some(email) = claim(state, now).await? {
+    while let Some(email) = outbox::claim(&state.writer, now, CLAIM_MINUTES).await? {
         match send(mailer, &email).await {
             Ok(()) => {
-                sqlx::query("UPDATE outbox SET sent_at = ?, sending_at = NULL, last_error = NULL WHERE id = ?")
-                    .bind(now)
-                    .bind(email.id)
-                    .execute(&state.writer)
-                    .await?;
+                outbox::mark_sent(&state.writer, email.id, now).await?;
                 sent += 1;
             }
             Err(error) => {
-                sqlx::query(
-                    "UPDATE outbox SET sending_at = NULL, attempts = attempts + 1, last_error = ? WHERE id = ?",
-                )
-                .bind(error.to_string())
-                .bind(email.id)
-                .execute(&state.writer)
-                .await?;
+                outbox::mark_failed(&state.writer, email.id, &error.to_string()).await?;
                 return Err(error);
             }
         }
     }
     Ok(sent)
-}
-
-/// Takes the oldest unsent, unclaimed email for this sender.
-async fn claim(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<Option<Pending>> {
-    Ok(sqlx::query_as(
-        "UPDATE outbox SET sending_at = ?
-         WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL
-                       AND (sending_at IS NULL OR sending_at < ?) ORDER BY id LIMIT 1)
-         RETURNING id, recipient, subject, body",
-    )
-    .bind(now)
-    .bind(now - Duration::minutes(CLAIM_MINUTES))
-    .fetch_optional(&state.writer)
-    .await?)
 }
 
 async fn send(mailer: &Mailer, email: &Pending) -> anyhow::Result<()> {

@@ -91,8 +91,10 @@ async fn main() -> anyhow::Result<()> {
         tracing::info!(cases = count, elapsed = ?started.elapsed(), "added bench cases");
     }
     // A database from before the clock was stored gets it now.
-    let filled = sla::clock::refresh_unset(&state, state.now()).await?;
+    let filled = sla::clock::refresh_unset(&state.db, &state.writer, state.now()).await?;
     if filled > 0 {
+        // Written outside a case write: no kept inbox page holds.
+        state.pages.clear();
         tracing::info!(cases = filled, "stored the response clock of open cases");
     }
     tokio::spawn(sweeps::run_forever(state.clone()));

@@ -3,7 +3,7 @@
 
 use sqlx::{QueryBuilder, Sqlite};
 
-use crate::auth::CurrentUser;
+use crate::user::CurrentUser;
 use claimdesk_shared::Role;
 
 /// Whose a case is: the columns the scope filters on, for deciding

@@ -8,9 +8,12 @@ use chrono::{DateTime, Duration, Utc};
 use claimdesk_shared::{CaseAction, CaseId, EventKind, Outcome};
 use serde_json::json;
 
-use crate::case_write::{queue_email, CaseWrite, Email, Recipient, CLEAR_PREPARED};
-use crate::error::{ApiResult, AppError};
+use crate::domain::case_write::{CaseWrite, Recipient};
+use crate::error::{AppError, AppResult};
+use crate::sla::clock;
 use crate::state::AppState;
+use crate::store::outbox::Email;
+use crate::store::{sweeps as due, Tx};
 
 /// How long a case waits for the customer's reply before it closes.
 pub const NO_REPLY_DAYS: i64 = 14;
@@ -18,18 +21,8 @@ pub const NO_REPLY_DAYS: i64 = 14;
 /// Closes as rejected ("no reply") every case that has waited
 /// `NO_REPLY_DAYS` for the customer since it was last parked on them.
 /// Returns the cases it closed.
-pub async fn close_unanswered(state: &AppState, now: DateTime<Utc>) -> ApiResult<Vec<CaseId>> {
-    let due: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT c.id, c.version FROM cases c
-         WHERE c.status = 'awaiting_customer'
-           AND (SELECT MAX(e.created_at) FROM events e
-                WHERE e.case_id = c.id AND e.kind = 'status_changed'
-                  AND json_extract(e.data, '$.to') = 'awaiting_customer') <= ?
-         ORDER BY c.id",
-    )
-    .bind(now - Duration::days(NO_REPLY_DAYS))
-    .fetch_all(&state.db)
-    .await?;
+pub async fn close_unanswered(state: &AppState, now: DateTime<Utc>) -> AppResult<Vec<CaseId>> {
+    let due = due::awaiting_customer_since(&state.db, now - Duration::days(NO_REPLY_DAYS)).await?;
     let mut closed = Vec::new();
     for (id, version) in due {
         match close_one(state, CaseId(id), version, now).await {
@@ -48,15 +41,11 @@ async fn close_one(
     id: CaseId,
     version: i64,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> AppResult<()> {
     let mut write = CaseWrite::begin_system(state, id, version, now).await?;
     let to = write.next_status(CaseAction::NoReplyTimeout)?;
     let note = format!("No reply from the customer within {NO_REPLY_DAYS} days.");
-    sqlx::query("UPDATE cases SET outcome = 'rejected', decision_note = ? WHERE id = ?")
-        .bind(&note)
-        .bind(id.0)
-        .execute(write.conn())
-        .await?;
+    write.tx().record_no_reply(id.0, &note).await?;
     write.event(
         EventKind::DecisionMade,
         json!({ "outcome": Outcome::Rejected, "reason": "no_reply" }),
@@ -81,23 +70,15 @@ pub use claimdesk_shared::BREACH_WARNING_HOURS as WARNING_HOURS;
 /// within `WARNING_HOURS` of `now`. The case itself does not change (no new
 /// version: an agent working on it is not interrupted). Returns the cases
 /// warned about now.
-pub async fn warn_before_breach(state: &AppState, now: DateTime<Utc>) -> ApiResult<Vec<CaseId>> {
-    let soon: Vec<(i64, DateTime<Utc>, String)> = sqlx::query_as(
-        "SELECT c.id, c.due_at, me.email FROM cases c JOIN merchants me ON me.id = c.merchant_id
-         WHERE c.due_at > ? AND c.due_at <= ? AND c.status IN ('submitted', 'awaiting_merchant')
-         ORDER BY c.due_at, c.id",
-    )
-    .bind(now)
-    .bind(now + Duration::hours(WARNING_HOURS))
-    .fetch_all(&state.db)
-    .await?;
+pub async fn warn_before_breach(state: &AppState, now: DateTime<Utc>) -> AppResult<Vec<CaseId>> {
+    let soon = due::due_between(&state.db, now, now + Duration::hours(WARNING_HOURS)).await?;
     let mut warned = Vec::new();
     if soon.is_empty() {
         return Ok(warned);
     }
     // One transaction on the writer for all of them (each is usually
     // queued already and does nothing).
-    let mut tx = state.writer.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = Tx::begin(&state.writer).await?;
     for (id, due_at, address) in soon {
         let case = CaseId(id);
         let hours = (due_at - now).num_minutes().div_euclid(60);
@@ -111,7 +92,7 @@ pub async fn warn_before_breach(state: &AppState, now: DateTime<Utc>) -> ApiResu
             // reply) warns again.
             cause: &format!("breach-warning:{id}:{}", due_at.to_rfc3339()),
         };
-        if queue_email(&mut tx, email, now).await? {
+        if tx.queue_email(email, now).await? {
             warned.push(case);
         }
     }
@@ -128,7 +109,7 @@ pub struct SweepReport {
 }
 
 /// Runs every sweep once at `now`.
-pub async fn run_all(state: &AppState, now: DateTime<Utc>) -> ApiResult<SweepReport> {
+pub async fn run_all(state: &AppState, now: DateTime<Utc>) -> AppResult<SweepReport> {
     Ok(SweepReport {
         acted: act_on_breaches(state, now).await?,
         warned: warn_before_breach(state, now).await?,
@@ -172,21 +153,14 @@ pub use claimdesk_shared::wire::OnBreach as Breach;
 pub async fn act_on_breaches(
     state: &AppState,
     now: DateTime<Utc>,
-) -> ApiResult<Vec<(CaseId, Breach)>> {
-    use crate::sla::clock::{ClockRow, CLOCK_COLUMNS};
-
+) -> AppResult<Vec<(CaseId, Breach)>> {
     // The stored due time finds the candidates through an index; the clock
     // is then recomputed from the history before acting on it.
-    let running: Vec<ClockRow> = sqlx::query_as(&format!(
-        "{CLOCK_COLUMNS} WHERE c.due_at <= ? AND c.status IN ('submitted', 'awaiting_merchant')
-         ORDER BY c.due_at, c.id"
-    ))
-    .bind(now)
-    .fetch_all(&state.db)
-    .await?;
+    let running = crate::store::clock::due_by(&state.db, now).await?;
     let mut acted = Vec::new();
     for row in running {
-        let clock = row.clock(state, now).await?;
+        let history = crate::store::clock::history(&state.db, row.id, row.created_at).await?;
+        let clock = clock::compute(row, history, now)?;
         if !clock.breached(now) {
             continue;
         }
@@ -217,16 +191,12 @@ async fn act(
     now: DateTime<Utc>,
     breach: Breach,
     currency: &str,
-) -> ApiResult<()> {
+) -> AppResult<()> {
     let mut write = CaseWrite::begin_system(state, id, version, now).await?;
     match breach {
         Breach::AutoRefund { amount_minor } => {
             let to = write.next_status(CaseAction::AutoRefund)?;
-            sqlx::query("UPDATE cases SET outcome = 'auto_refund', refunded_minor = refunded_minor + ? WHERE id = ?")
-                .bind(amount_minor)
-                .bind(id.0)
-                .execute(write.conn())
-                .await?;
+            write.tx().record_auto_refund(id.0, amount_minor).await?;
             write.event(EventKind::DecisionMade, json!({ "outcome": Outcome::AutoRefund, "amount_minor": amount_minor, "reason": "response_time" }));
             write.set_status(to).await?;
             let amount = format!(
@@ -256,12 +226,7 @@ async fn act(
             let to = write.next_status(CaseAction::Escalate)?;
             // The platform decides now: a decision the merchant prepared
             // can no longer be sent.
-            sqlx::query(&format!(
-                "UPDATE cases SET handler = 'platform', {CLEAR_PREPARED} WHERE id = ?"
-            ))
-            .bind(id.0)
-            .execute(write.conn())
-            .await?;
+            write.tx().hand_to_platform(id.0).await?;
             write.set_status(to).await?;
             write
                 .notify(

@@ -59,7 +59,7 @@ async fn bench_cases_are_open_cases_of_nordic_home_only() {
     app.state.pages.clear();
     // Their clocks are stored already: the server's startup has none to fill.
     assert_eq!(
-        sla::clock::refresh_unset(&app.state, seed_now())
+        sla::clock::refresh_unset(&app.state.db, &app.state.writer, seed_now())
             .await
             .unwrap(),
         0

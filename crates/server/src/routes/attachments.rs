@@ -7,9 +7,10 @@ use axum::Json;
 use claimdesk_shared::wire::{Attachment, Problem};
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiResult, AppError};
-use crate::routes::files::file_url;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::store::file_url;
+use crate::store::files::{self, StoredFile};
 
 /// The largest file accepted.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
@@ -44,7 +45,7 @@ pub async fn attachment_create(
     State(state): State<AppState>,
     user: CurrentUser,
     mut multipart: Multipart,
-) -> ApiResult<(StatusCode, Json<Attachment>)> {
+) -> AppResult<(StatusCode, Json<Attachment>)> {
     let multipart_error = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large()
@@ -80,20 +81,13 @@ pub async fn attachment_create(
         )
     })?;
     let size = bytes.len() as i64;
-    let id = sqlx::query(
-        "INSERT INTO attachments (marketplace_id, filename, content_type, size, bytes, created_at, uploaded_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(user.marketplace_id)
-    .bind(&filename)
-    .bind(content_type)
-    .bind(size)
-    .bind(bytes.as_ref())
-    .bind(state.now())
-    .bind(user.id)
-    .execute(&state.writer)
-    .await?
-    .last_insert_rowid();
+    let stored = StoredFile {
+        filename,
+        content_type: content_type.to_owned(),
+        bytes: bytes.to_vec(),
+    };
+    let id = files::insert_upload(&state.writer, &user, &stored, state.now()).await?;
+    let StoredFile { filename, .. } = stored;
     Ok((
         StatusCode::CREATED,
         Json(Attachment {

@@ -5,9 +5,9 @@ use axum::Json;
 use claimdesk_shared::wire::{DeadlineView, Problem};
 
 use crate::auth::CurrentUser;
-use crate::error::ApiResult;
-use crate::routes::cases::parse_case_id;
-use crate::routes::posts::ensure_visible;
+use crate::domain::case_view::ensure_visible;
+use crate::error::AppResult;
+use crate::http::extract::parse_case_id;
 use crate::sla::clock::deadline_view;
 use crate::state::AppState;
 
@@ -21,8 +21,8 @@ pub async fn deadline_get(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> ApiResult<Json<Option<DeadlineView>>> {
+) -> AppResult<Json<Option<DeadlineView>>> {
     let id = parse_case_id(&id)?;
     ensure_visible(&state, &user, id, true).await?;
-    Ok(Json(deadline_view(&state, id.0).await?))
+    Ok(Json(deadline_view(&state.db, id.0, state.now()).await?))
 }

@@ -1,6 +1,7 @@
 //! The `/api/v1` routes, one module per resource.
 
 pub mod attachments;
+pub mod case_tools;
 pub mod cases;
 pub mod deadline;
 pub mod decisions;
@@ -42,7 +43,7 @@ pub fn api(test_clock: bool) -> Router<AppState> {
         .route("/orders", get(reports::orders_list))
         .route(
             "/cases/{id}",
-            get(cases::case_get).patch(decisions::case_update),
+            get(cases::case_get).patch(case_tools::case_update),
         )
         .route(
             "/cases/{id}/messages",
@@ -68,8 +69,8 @@ pub fn api(test_clock: bool) -> Router<AppState> {
             post(decisions::proposal_accept),
         )
         .route("/prepared/send", post(prepared::prepared_send))
-        .route("/cases/{id}/hold", post(decisions::hold_take))
-        .route("/cases/{id}/release", post(decisions::hold_release))
+        .route("/cases/{id}/hold", post(case_tools::hold_take))
+        .route("/cases/{id}/release", post(case_tools::hold_release))
         .route("/inbox-counts", get(cases::inbox_counts))
         .route("/stream", get(stream::stream_get))
         .route(

@@ -7,18 +7,15 @@ use std::collections::HashSet;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
-use claimdesk_shared::wire::{
-    BulkOutcome, BulkResult, BulkSend, CaseDetail, Decision, Problem, Versioned,
-};
-use claimdesk_shared::EventKind;
-use serde_json::json;
+use claimdesk_shared::wire::{BulkResult, BulkSend, CaseDetail, Decision, Problem, Versioned};
 
 use crate::auth::CurrentUser;
-use crate::case_write::{CaseWrite, CLEAR_PREPARED};
-use crate::error::{ApiJson, ApiResult, AppError};
+use crate::domain::case_view;
+use crate::domain::decisions::{self, desk};
+use crate::error::{AppError, AppResult};
+use crate::http::extract::{parse_case_id, ApiJson};
+use crate::http::problem::problem;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::routes::cases::{load_detail, parse_case_id};
-use crate::routes::decisions::{decide, desk, validate, StoredDecision};
 use crate::scope::Scope;
 use crate::state::AppState;
 
@@ -36,30 +33,11 @@ pub async fn prepared_put(
     user: CurrentUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<Decision>,
-) -> ApiResult<Json<CaseDetail>> {
+) -> AppResult<Json<CaseDetail>> {
     let id = parse_case_id(&id)?;
     desk(&user)?;
-    let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
-    let (checked, _) = validate(&mut write, &input).await?;
-    let stored = StoredDecision::of(&checked);
-    let text = serde_json::to_string(&stored).map_err(|e| AppError::Internal(e.into()))?;
-    let (case_id, now) = (write.case.id.0, write.now);
-    sqlx::query(
-        "UPDATE cases SET prepared = 1, prepared_decision = ?, prepared_by = ?, prepared_at = ? WHERE id = ?",
-    )
-    .bind(text)
-    .bind(user.id)
-    .bind(now)
-    .bind(case_id)
-    .execute(write.conn())
-    .await?;
-    write
-        .event(
-            EventKind::DecisionPrepared,
-            json!({ "kind": stored.kind, "amount_minor": stored.amount_minor, "note": stored.note, "lines": stored.lines }),
-        );
-    write.commit().await?;
-    Ok(Json(load_detail(&state, Scope::of(&user), id).await?))
+    decisions::prepare(&state, &user, id, &input).await?;
+    Ok(Json(case_view::detail(&state, Scope::of(&user), id).await?))
 }
 
 /// Throws the case's prepared decision away.
@@ -71,27 +49,11 @@ pub async fn prepared_delete(
     user: CurrentUser,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<Versioned>,
-) -> ApiResult<Json<CaseDetail>> {
+) -> AppResult<Json<CaseDetail>> {
     let id = parse_case_id(&id)?;
     desk(&user)?;
-    let mut write = CaseWrite::begin(&state, &user, id, input.version).await?;
-    let case_id = write.case.id.0;
-    let discarded = sqlx::query(&format!(
-        "UPDATE cases SET {CLEAR_PREPARED} WHERE id = ? AND prepared_decision IS NOT NULL"
-    ))
-    .bind(case_id)
-    .execute(write.conn())
-    .await?
-    .rows_affected();
-    if discarded == 0 {
-        return Err(AppError::conflict(
-            "no-prepared-decision",
-            "this case has no prepared decision to discard",
-        ));
-    }
-    write.event(EventKind::PreparedDiscarded, json!({}));
-    write.commit().await?;
-    Ok(Json(load_detail(&state, Scope::of(&user), id).await?))
+    decisions::discard_prepared(&state, &user, id, input.version).await?;
+    Ok(Json(case_view::detail(&state, Scope::of(&user), id).await?))
 }
 
 /// Sends the prepared decisions of the given cases, each exactly as
@@ -106,7 +68,7 @@ pub async fn prepared_send(
     user: CurrentUser,
     key: IdempotencyKey,
     ApiJson(input): ApiJson<BulkSend>,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     desk(&user)?;
     if input.cases.is_empty() || input.cases.len() > MAX_BULK_CASES {
         return Err(AppError::field(
@@ -125,28 +87,12 @@ pub async fn prepared_send(
     }
     let hash = idempotency::fingerprint("POST prepared/send", &input);
     idempotency::once(&state, &user, &key, hash, async {
-        let mut results = Vec::with_capacity(input.cases.len());
-        for case in &input.cases {
-            results.push(match decide(&state, &user, case.id, case.version, None, None).await {
-                Ok(status) => BulkOutcome {
-                    id: case.id,
-                    ok: true,
-                    status: Some(status),
-                    problem: None,
-                },
-                Err(error) => {
-                    if let AppError::Internal(cause) = &error {
-                        tracing::error!(error = ?cause, case = %case.id, "bulk send failed on a case");
-                    }
-                    BulkOutcome {
-                        id: case.id,
-                        ok: false,
-                        status: None,
-                        problem: Some(error.problem()),
-                    }
-                }
-            });
-        }
+        let cases: Vec<_> = input.cases.iter().map(|c| (c.id, c.version)).collect();
+        let results = decisions::send_prepared(&state, &user, &cases)
+            .await
+            .into_iter()
+            .map(|(id, result)| decisions::bulk_outcome(id, result, problem))
+            .collect();
         Ok(BulkResult { results })
     })
     .await

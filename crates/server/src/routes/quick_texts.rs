@@ -3,29 +3,22 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, Utc};
 use claimdesk_shared::quick_text::unknown_placeholders;
 use claimdesk_shared::wire::{FieldError, Problem, QuickText, QuickTextInput};
 use claimdesk_shared::Role;
-use sqlx::{QueryBuilder, Sqlite};
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiJson, ApiResult, AppError};
-use crate::routes::cases::column;
+use crate::error::{AppError, AppResult};
+use crate::http::extract::ApiJson;
 use crate::state::AppState;
+use crate::store::quick_texts::{self, Owner, QuickTextFields};
 
 const MAX_TITLE_CHARS: usize = 100;
 const MAX_BODY_CHARS: usize = 5_000;
 
 /// Whose quick texts a user works with: their merchant's, or (support) the
 /// marketplace team's. Customers have none, and the routes do not exist for them.
-#[derive(Clone, Copy, Debug)]
-struct Owner {
-    marketplace_id: i64,
-    merchant_id: Option<i64>,
-}
-
-fn owner(user: &CurrentUser) -> ApiResult<Owner> {
+fn owner(user: &CurrentUser) -> AppResult<Owner> {
     match user.role() {
         Role::Customer => Err(AppError::NotFound),
         Role::Merchant => Ok(Owner {
@@ -39,17 +32,7 @@ fn owner(user: &CurrentUser) -> ApiResult<Owner> {
     }
 }
 
-impl Owner {
-    fn push_filter(self, qb: &mut QueryBuilder<'_, Sqlite>) {
-        qb.push("marketplace_id = ").push_bind(self.marketplace_id);
-        match self.merchant_id {
-            Some(merchant) => qb.push(" AND merchant_id = ").push_bind(merchant),
-            None => qb.push(" AND merchant_id IS NULL"),
-        };
-    }
-}
-
-fn validate(input: &QuickTextInput) -> ApiResult<(String, String)> {
+fn validate(input: &QuickTextInput) -> AppResult<QuickTextFields> {
     let (title, body) = (input.title.trim(), input.body.trim());
     let mut errors = Vec::new();
     let mut error = |field: &str, code: &str, message: String| {
@@ -84,46 +67,14 @@ fn validate(input: &QuickTextInput) -> ApiResult<(String, String)> {
         );
     }
     if errors.is_empty() {
-        Ok((title.to_owned(), body.to_owned()))
+        Ok(QuickTextFields {
+            title: title.to_owned(),
+            locale: input.locale,
+            body: body.to_owned(),
+        })
     } else {
         Err(AppError::Validation(errors))
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    title: String,
-    locale: String,
-    body: String,
-    version: i64,
-    updated_at: DateTime<Utc>,
-}
-
-impl Row {
-    fn into_wire(self) -> ApiResult<QuickText> {
-        Ok(QuickText {
-            id: self.id,
-            title: self.title,
-            locale: column(&self.locale, "locale")?,
-            body: self.body,
-            version: self.version,
-            updated_at: self.updated_at,
-        })
-    }
-}
-
-async fn load(state: &AppState, owner: Owner, id: i64) -> ApiResult<QuickText> {
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT id, title, locale, body, version, updated_at FROM quick_texts WHERE id = ",
-    );
-    qb.push_bind(id).push(" AND ");
-    owner.push_filter(&mut qb);
-    qb.build_query_as::<Row>()
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?
-        .into_wire()
 }
 
 /// The caller's quick texts, by title.
@@ -132,19 +83,9 @@ async fn load(state: &AppState, owner: Owner, id: i64) -> ApiResult<QuickText> {
 pub async fn quick_texts_list(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> ApiResult<Json<Vec<QuickText>>> {
+) -> AppResult<Json<Vec<QuickText>>> {
     let owner = owner(&user)?;
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT id, title, locale, body, version, updated_at FROM quick_texts WHERE ",
-    );
-    owner.push_filter(&mut qb);
-    qb.push(" ORDER BY title COLLATE NOCASE, id");
-    let rows: Vec<Row> = qb.build_query_as().fetch_all(&state.db).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(Row::into_wire)
-            .collect::<ApiResult<_>>()?,
-    ))
+    Ok(Json(quick_texts::list(&state.db, owner).await?))
 }
 
 /// Saves a new quick text.
@@ -154,25 +95,14 @@ pub async fn quick_texts_create(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(input): ApiJson<QuickTextInput>,
-) -> ApiResult<(StatusCode, Json<QuickText>)> {
+) -> AppResult<(StatusCode, Json<QuickText>)> {
     let owner = owner(&user)?;
-    let (title, body) = validate(&input)?;
-    let now = state.now();
-    let id = sqlx::query(
-        "INSERT INTO quick_texts (marketplace_id, merchant_id, title, locale, body, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(owner.marketplace_id)
-    .bind(owner.merchant_id)
-    .bind(title)
-    .bind(input.locale.as_str())
-    .bind(body)
-    .bind(now)
-    .bind(now)
-    .execute(&state.writer)
-    .await?
-    .last_insert_rowid();
-    Ok((StatusCode::CREATED, Json(load(&state, owner, id).await?)))
+    let text = validate(&input)?;
+    let id = quick_texts::insert(&state.writer, owner, text, state.now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(quick_texts::load(&state.db, owner, id).await?),
+    ))
 }
 
 /// Changes a quick text; a stale `version` is a conflict.
@@ -184,30 +114,15 @@ pub async fn quick_texts_update(
     user: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<QuickTextInput>,
-) -> ApiResult<Json<QuickText>> {
+) -> AppResult<Json<QuickText>> {
     let owner = owner(&user)?;
-    let (title, body) = validate(&input)?;
+    let text = validate(&input)?;
     let version = input
         .version
         .ok_or_else(|| AppError::field("version", "required", "send the version you edited"))?;
-    let mut qb =
-        QueryBuilder::<Sqlite>::new("UPDATE quick_texts SET version = version + 1, title = ");
-    qb.push_bind(title)
-        .push(", locale = ")
-        .push_bind(input.locale.as_str());
-    qb.push(", body = ")
-        .push_bind(body)
-        .push(", updated_at = ")
-        .push_bind(state.now());
-    qb.push(" WHERE id = ")
-        .push_bind(id)
-        .push(" AND version = ")
-        .push_bind(version)
-        .push(" AND ");
-    owner.push_filter(&mut qb);
-    if qb.build().execute(&state.writer).await?.rows_affected() == 0 {
+    if !quick_texts::update(&state.writer, owner, id, version, text, state.now()).await? {
         // Either not ours (not found) or changed meanwhile (conflict).
-        let current = load(&state, owner, id).await?;
+        let current = quick_texts::load(&state.db, owner, id).await?;
         return Err(AppError::conflict(
             "stale-version",
             format!(
@@ -216,7 +131,7 @@ pub async fn quick_texts_update(
             ),
         ));
     }
-    Ok(Json(load(&state, owner, id).await?))
+    Ok(Json(quick_texts::load(&state.db, owner, id).await?))
 }
 
 /// Deletes a quick text.
@@ -227,12 +142,9 @@ pub async fn quick_texts_delete(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-) -> ApiResult<StatusCode> {
+) -> AppResult<StatusCode> {
     let owner = owner(&user)?;
-    let mut qb = QueryBuilder::<Sqlite>::new("DELETE FROM quick_texts WHERE id = ");
-    qb.push_bind(id).push(" AND ");
-    owner.push_filter(&mut qb);
-    if qb.build().execute(&state.writer).await?.rows_affected() == 0 {
+    if !quick_texts::delete(&state.writer, owner, id).await? {
         return Err(AppError::NotFound);
     }
     Ok(StatusCode::NO_CONTENT)

@@ -7,9 +7,10 @@ use axum_extra::extract::cookie::CookieJar;
 use claimdesk_shared::wire::{FieldError, Me, Problem, SignIn};
 
 use crate::auth::{self, session_cookie};
-use crate::error::{ApiJson, ApiResult, AppError};
-use crate::routes::me::load_me;
+use crate::error::{AppError, AppResult};
+use crate::http::extract::ApiJson;
 use crate::state::AppState;
+use crate::store::users;
 
 fn validate(input: &SignIn) -> Result<(), AppError> {
     let mut errors = Vec::new();
@@ -48,13 +49,9 @@ pub async fn session_create(
     State(state): State<AppState>,
     jar: CookieJar,
     ApiJson(input): ApiJson<SignIn>,
-) -> ApiResult<(CookieJar, Json<Me>)> {
+) -> AppResult<(CookieJar, Json<Me>)> {
     validate(&input)?;
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
-            .bind(input.email.trim())
-            .fetch_optional(&state.db)
-            .await?;
+    let row = users::credentials(&state.db, input.email.trim()).await?;
     let password = input.password.clone();
     let hash = row
         .as_ref()
@@ -68,7 +65,7 @@ pub async fn session_create(
         _ => return Err(AppError::InvalidCredentials),
     };
     let token = auth::create_session(&state, user_id).await?;
-    let me = load_me(&state, user_id).await?;
+    let me = users::me(&state.db, user_id).await?;
     Ok((jar.add(session_cookie(&state, Some(token))), Json(me)))
 }
 
@@ -79,7 +76,7 @@ pub async fn session_delete(
     State(state): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
-) -> ApiResult<(StatusCode, CookieJar)> {
+) -> AppResult<(StatusCode, CookieJar)> {
     if let Some(token) = auth::request_token(&headers) {
         auth::delete_session(&state, &token).await?;
     }

@@ -21,7 +21,7 @@ use tokio::sync::{broadcast, watch};
 use tokio::time::{Instant, Interval, MissedTickBehavior};
 
 use crate::auth::{request_token, user_for_token, CurrentUser};
-use crate::error::{ApiResult, AppError};
+use crate::error::{AppError, AppResult};
 use crate::live::CaseChange;
 use crate::scope::Scope;
 use crate::state::AppState;
@@ -46,7 +46,7 @@ pub async fn stream_get(
     State(state): State<AppState>,
     user: CurrentUser,
     headers: HeaderMap,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     let token = request_token(&headers).ok_or(AppError::Unauthenticated)?;
     let jitter = rand::random_range(0..SESSION_CHECK.as_millis() as u64);
     let mut session_check = tokio::time::interval_at(

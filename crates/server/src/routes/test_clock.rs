@@ -7,7 +7,8 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-use crate::error::{ApiJson, ApiResult, AppError};
+use crate::error::{AppError, AppResult};
+use crate::http::extract::ApiJson;
 use crate::state::AppState;
 use crate::sweeps::{run_all, SweepReport};
 
@@ -23,7 +24,7 @@ pub struct Advance {
 pub async fn advance(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<Advance>,
-) -> ApiResult<Json<SweepReport>> {
+) -> AppResult<Json<SweepReport>> {
     if !(1..=43_200).contains(&input.minutes) {
         return Err(AppError::field(
             "minutes",

@@ -54,6 +54,10 @@ pub async fn seed_if_empty(pool: &SqlitePool, now: DateTime<Utc>) -> anyhow::Res
     };
     seeder.run(&mut tx).await?;
     tx.commit().await?;
+    // Every open case's response clock, stored as a status change would.
+    crate::sla::clock::refresh_unset(pool, pool, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("storing the response clocks: {e:?}"))?;
     Ok(true)
 }
 
@@ -98,17 +102,6 @@ impl Seeder {
         sqlx::query("UPDATE cases SET free_exchange = 1 WHERE kind = 'complaint' AND id % 3 = 0")
             .execute(&mut **tx)
             .await?;
-        // Store every open case's response clock, as a status change would.
-        let running: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM cases WHERE status IN ('submitted', 'awaiting_merchant') ORDER BY id",
-        )
-        .fetch_all(&mut **tx)
-        .await?;
-        for id in running {
-            crate::sla::clock::refresh(tx, id, self.now, false)
-                .await
-                .map_err(|e| anyhow::anyhow!("storing the clock of case {id}: {e:?}"))?;
-        }
         // The payout of an order is blocked while any case on it is open.
         sqlx::query(
             "UPDATE orders SET payout = CASE

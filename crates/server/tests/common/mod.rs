@@ -11,6 +11,10 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod cases;
+#[allow(unused_imports)] // Not every test binary uses these.
+pub use cases::*;
+
 /// The demo accounts the tests sign in as.
 pub const MERCHANT_NORDIC: &str = "anna@nordichome.example";
 pub const MERCHANT_NORDIC_2: &str = "erik@nordichome.example";

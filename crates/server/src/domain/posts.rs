@@ -1,0 +1,125 @@
+//! Writing to a case: a message to the other side (which moves the case
+//! between the desk and the customer) or an internal note (which changes
+//! no status and notifies nobody).
+
+use claimdesk_shared::wire::NewPost;
+use claimdesk_shared::{CaseAction, CaseId, EventKind, Role};
+use serde_json::json;
+
+use super::case_write::{CaseWrite, Recipient};
+use super::emails;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::case_tx::Answering;
+use crate::store::posts::Post;
+use crate::user::CurrentUser;
+
+/// The longest message or note accepted, in characters.
+pub const MAX_BODY_CHARS: usize = 10_000;
+/// The most files one message, note or report may carry.
+pub const MAX_FILES_PER_POST: usize = 10;
+
+/// Checks a message or note; returns its body, trimmed.
+pub fn validate(input: &NewPost) -> AppResult<String> {
+    if input.attachment_ids.len() > MAX_FILES_PER_POST {
+        return Err(AppError::field(
+            "attachment_ids",
+            "too_many",
+            format!("at most {MAX_FILES_PER_POST} files"),
+        ));
+    }
+    let body = input.body.trim();
+    if body.is_empty() {
+        return Err(AppError::field("body", "required", "write something first"));
+    }
+    if body.chars().count() > MAX_BODY_CHARS {
+        return Err(AppError::field(
+            "body",
+            "too_long",
+            format!("at most {MAX_BODY_CHARS} characters"),
+        ));
+    }
+    Ok(body.to_owned())
+}
+
+/// Adds a message by the writer, without attachments (a proposal's offer
+/// in the conversation); returns its id. The caller writes the event.
+pub async fn add_message(write: &mut CaseWrite<'_>, body: &str) -> AppResult<i64> {
+    let (case_id, author, now) = (write.case.id.0, write.actor.id(), write.now);
+    write
+        .tx()
+        .insert_post(Post::Message, case_id, author, body, &[], now)
+        .await
+}
+
+/// `user` writes `body` (checked by `validate`) on case `id` to the other
+/// side. The desk writing parks the case until the customer answers; the
+/// customer answering puts it back with the desk.
+pub async fn post_message(
+    state: &AppState,
+    user: &CurrentUser,
+    id: CaseId,
+    input: &NewPost,
+    body: &str,
+    answering: Answering<'_>,
+) -> AppResult<()> {
+    let mut write = CaseWrite::begin_answering(state, user, id, input.version, answering).await?;
+    let from_customer = user.role() == Role::Customer;
+    let action = if from_customer {
+        CaseAction::CustomerReply
+    } else {
+        CaseAction::MessageToCustomer
+    };
+    let to = write.next_status(action)?;
+    let (case_id, now) = (write.case.id.0, write.now);
+    let message_id = write
+        .tx()
+        .insert_post(
+            Post::Message,
+            case_id,
+            Some(user.id),
+            body,
+            &input.attachment_ids,
+            now,
+        )
+        .await?;
+    write.event(EventKind::MessageAdded, json!({ "message_id": message_id }));
+    write.set_status(to).await?;
+    let recipient = if from_customer {
+        Recipient::Merchant
+    } else {
+        Recipient::Customer
+    };
+    let (subject, text) = emails::message(id, &user.name, body);
+    let cause = format!("message:{message_id}");
+    write
+        .notify(recipient, "message", subject, text, cause)
+        .await?;
+    write.commit().await
+}
+
+/// `user` (the desk) adds an internal note on case `id`.
+pub async fn add_note(
+    state: &AppState,
+    user: &CurrentUser,
+    id: CaseId,
+    input: &NewPost,
+    body: &str,
+    answering: Answering<'_>,
+) -> AppResult<()> {
+    let mut write = CaseWrite::begin_answering(state, user, id, input.version, answering).await?;
+    let (case_id, now) = (write.case.id.0, write.now);
+    let note_id = write
+        .tx()
+        .insert_post(
+            Post::Note,
+            case_id,
+            Some(user.id),
+            body,
+            &input.attachment_ids,
+            now,
+        )
+        .await?;
+    write.event(EventKind::NoteAdded, json!({ "note_id": note_id }));
+    write.commit().await
+}

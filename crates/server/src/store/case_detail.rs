@@ -1,0 +1,282 @@
+//! One case as its page shows it: its summary, order, customer, photos,
+//! decision, prepared decision, proposal and the desk's alerts, in one
+//! query for the case's own columns.
+
+use chrono::{DateTime, Utc};
+use claimdesk_shared::wire::{
+    Attachment, CaseAlert, CaseDetail, CaseSummary, CustomerView, OrderLineView, OrderView,
+    PreparedDecision, Proposal,
+};
+use claimdesk_shared::CaseId;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use super::case_list::{summary_joins, SummaryRow, SUMMARY_SELECT};
+use super::case_tx::StoredDecision;
+use super::clock::{history_on, ClockRow, History};
+use super::{column, file_url, json_column, Db};
+use crate::error::{AppError, AppResult};
+use crate::scope::Scope;
+
+/// A case's detail as stored, with what its clock is computed from.
+#[derive(Debug)]
+pub struct StoredDetail {
+    /// `deadline` is `None`: the domain computes it (`sla::clock`).
+    pub detail: CaseDetail,
+    /// For the desk: the clock's inputs and the status history.
+    pub clock: Option<(ClockRow, History)>,
+}
+
+/// A case's summary, the rest of its detail and its clock's inputs: one row.
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    #[sqlx(flatten)]
+    clock: ClockRow,
+    #[sqlx(flatten)]
+    rest: DetailRest,
+}
+
+/// The columns of a case's detail beyond its summary.
+#[derive(sqlx::FromRow)]
+struct DetailRest {
+    customer_id: i64,
+    high_value_threshold_minor: i64,
+    free_exchange: bool,
+    order_id: i64,
+    description: String,
+    held_by_id: Option<i64>,
+    free_return: bool,
+    outcome: Option<String>,
+    decision_note: Option<String>,
+    refunded_minor: i64,
+    version: i64,
+    updated_at: DateTime<Utc>,
+    placed_at: DateTime<Utc>,
+    delivered_at: Option<DateTime<Utc>>,
+    total_minor: i64,
+    payout: String,
+    customer_email: String,
+    customer_kind: Option<String>,
+    company: Option<String>,
+    address: String,
+    prepared_decision: Option<String>,
+    prepared_by_name: Option<String>,
+    prepared_at: Option<DateTime<Utc>>,
+    proposal_note: Option<String>,
+    proposal_amount_minor: Option<i64>,
+    proposal_made_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    id: i64,
+    sku: String,
+    title: String,
+    image_id: Option<i64>,
+    quantity: i64,
+    unit_price_minor: i64,
+    claimed_quantity: i64,
+}
+
+/// Everything stored about case `id`, if it is in `scope`: the detail (its
+/// `deadline` left for the domain to compute) and, for the desk, the
+/// clock's inputs and status history.
+pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> {
+    let desk = !matches!(scope, Scope::Customer(_));
+    // One connection for every query, and the case's own columns (its
+    // summary, the rest of the detail, the alerts' and the clock's inputs)
+    // in one row.
+    let mut conn = db.acquire().await?;
+    let mut qb = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
+    qb.push(
+        ", c.customer_id, c.order_id, c.description, c.held_by AS held_by_id, c.free_return,
+            c.outcome, c.decision_note, c.refunded_minor, c.updated_at, o.placed_at,
+            o.delivered_at, o.total_minor, o.payout, cu.email AS customer_email, cu.customer_kind,
+            cu.company, cu.address, c.prepared_decision, pb.name AS prepared_by_name,
+            c.prepared_at, c.proposal_note, c.proposal_amount_minor, c.proposal_made_at,
+            mk.country, mk.time_zone, mk.high_value_threshold_minor, c.free_exchange",
+    );
+    qb.push(concat!(
+        summary_joins!(),
+        " LEFT JOIN users pb ON pb.id = c.prepared_by WHERE "
+    ));
+    scope.push_case_filter(&mut qb);
+    qb.push(" AND c.id = ").push_bind(id.0);
+    let DetailRow {
+        summary,
+        clock,
+        rest: detail,
+    } = qb
+        .build_query_as::<DetailRow>()
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let summary = summary.into_summary(desk)?;
+
+    let lines: Vec<LineRow> = sqlx::query_as(
+        "SELECT ol.id, ol.sku, ol.title, p.image_id, ol.quantity, ol.unit_price_minor,
+                COALESCE(cl.quantity, 0) AS claimed_quantity
+         FROM order_lines ol
+         LEFT JOIN products p ON p.sku = ol.sku
+         LEFT JOIN case_lines cl ON cl.order_line_id = ol.id AND cl.case_id = ?
+         WHERE ol.order_id = ? ORDER BY ol.id",
+    )
+    .bind(id.0)
+    .bind(detail.order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let photos: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT a.id, a.filename, a.content_type, a.size FROM case_photos cp
+         JOIN attachments a ON a.id = cp.attachment_id WHERE cp.case_id = ? ORDER BY a.id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let customer_kind = detail.customer_kind.as_deref().unwrap_or("consumer");
+    // The draft is the desk's; customers never see it.
+    let prepared = match (desk, &detail.prepared_decision, detail.prepared_at) {
+        (true, Some(stored), Some(prepared_at)) => {
+            let stored: StoredDecision = json_column(stored)?;
+            Some(PreparedDecision {
+                kind: stored.kind,
+                amount_minor: stored.amount_minor,
+                note: stored.note,
+                lines: stored.lines,
+                prepared_by: detail.prepared_by_name.clone().unwrap_or_default(),
+                prepared_at,
+            })
+        }
+        _ => None,
+    };
+    let proposal = match (&detail.proposal_note, detail.proposal_made_at) {
+        (Some(note), Some(made_at)) => Some(Proposal {
+            note: note.clone(),
+            amount_minor: detail.proposal_amount_minor,
+            made_at,
+        }),
+        _ => None,
+    };
+    let clock = if desk {
+        let history = history_on(&mut conn, clock.id, clock.created_at).await?;
+        Some((clock, history))
+    } else {
+        None
+    };
+    let detail = CaseDetail {
+        order: OrderView {
+            number: summary.order_number.clone(),
+            legacy_number: summary.legacy_order_number.clone(),
+            placed_at: detail.placed_at,
+            delivered_at: detail.delivered_at,
+            currency: summary.currency.clone(),
+            total_minor: detail.total_minor,
+            payout: column(&detail.payout, "payout")?,
+            lines: lines
+                .into_iter()
+                .map(|l| OrderLineView {
+                    id: l.id,
+                    sku: l.sku,
+                    title: l.title,
+                    image_url: l.image_id.map(file_url),
+                    quantity: l.quantity,
+                    unit_price_minor: l.unit_price_minor,
+                    claimed_quantity: l.claimed_quantity,
+                })
+                .collect(),
+        },
+        customer: CustomerView {
+            name: summary.customer_name.clone(),
+            email: detail.customer_email,
+            kind: column(customer_kind, "customer kind")?,
+            company: detail.company,
+            address: detail.address,
+        },
+        photos: photos
+            .into_iter()
+            .map(|(id, filename, content_type, size)| Attachment {
+                id,
+                filename,
+                content_type,
+                size,
+                url: file_url(id),
+            })
+            .collect(),
+        description: detail.description,
+        held_by_id: detail.held_by_id,
+        free_return: detail.free_return,
+        outcome: detail
+            .outcome
+            .as_deref()
+            .map(|o| column(o, "outcome"))
+            .transpose()?,
+        decision_note: detail.decision_note,
+        refunded_minor: detail.refunded_minor,
+        alerts: if desk {
+            alerts(
+                &mut conn,
+                id,
+                &summary,
+                detail.customer_id,
+                detail.total_minor,
+                detail.high_value_threshold_minor,
+                detail.free_exchange,
+            )
+            .await?
+        } else {
+            Vec::new()
+        },
+        deadline: None,
+        version: detail.version,
+        updated_at: detail.updated_at,
+        prepared,
+        proposal,
+        summary,
+    };
+    Ok(StoredDetail { detail, clock })
+}
+
+/// The notices an agent sees on case `id` (customers get none).
+async fn alerts(
+    conn: &mut SqliteConnection,
+    id: CaseId,
+    summary: &CaseSummary,
+    customer_id: i64,
+    order_total_minor: i64,
+    threshold_minor: i64,
+    free_exchange: bool,
+) -> AppResult<Vec<CaseAlert>> {
+    let other_cases: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cases WHERE customer_id = ? AND id <> ? AND created_at > ?",
+    )
+    .bind(customer_id)
+    .bind(id.0)
+    .bind(summary.created_at - chrono::Duration::days(365))
+    .fetch_one(conn)
+    .await?;
+    let mut alerts = Vec::new();
+    if order_total_minor > threshold_minor {
+        alerts.push(CaseAlert::HighValue {
+            order_total_minor,
+            threshold_minor,
+        });
+    }
+    if other_cases > 0 {
+        alerts.push(CaseAlert::RepeatClaimant { other_cases });
+    }
+    if free_exchange {
+        alerts.push(CaseAlert::FreeExchange);
+    }
+    Ok(alerts)
+}
+
+/// Whether case `id` is in `scope`.
+pub async fn exists(db: &Db, scope: Scope, id: CaseId) -> AppResult<bool> {
+    let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c WHERE c.id = ");
+    qb.push_bind(id.0).push(" AND ");
+    scope.push_case_filter(&mut qb);
+    let found: i64 = qb.build_query_scalar().fetch_one(db).await?;
+    Ok(found > 0)
+}

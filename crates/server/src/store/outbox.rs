@@ -1,0 +1,93 @@
+//! The outbox: every notification email, queued in the transaction of the
+//! change it is about (unique per cause, so the same cause never mails
+//! twice) and delivered from here by `mail.rs`.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::SqlitePool;
+
+use super::Tx;
+use crate::error::AppResult;
+
+/// An email for the outbox.
+#[derive(Debug)]
+pub struct Email<'a> {
+    pub case_id: i64,
+    pub address: &'a str,
+    pub template: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// What the email is about; unique, so the same cause never mails twice.
+    pub cause: &'a str,
+}
+
+impl Tx {
+    /// Queues `email` unless one with its cause was queued before; returns
+    /// whether it was queued now.
+    pub async fn queue_email(&mut self, email: Email<'_>, now: DateTime<Utc>) -> AppResult<bool> {
+        let queued = sqlx::query(
+            "INSERT INTO outbox (case_id, recipient, template, subject, body, cause, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cause) DO NOTHING",
+        )
+        .bind(email.case_id)
+        .bind(email.address)
+        .bind(email.template)
+        .bind(email.subject)
+        .bind(email.body)
+        .bind(email.cause)
+        .bind(now)
+        .execute(&mut *self.0)
+        .await?
+        .rows_affected();
+        Ok(queued == 1)
+    }
+}
+
+/// One email to send.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Pending {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Takes the oldest unsent email that no sender holds (or whose sender
+/// has held it for more than `claim_minutes`, and so is presumed gone).
+pub async fn claim(
+    writer: &SqlitePool,
+    now: DateTime<Utc>,
+    claim_minutes: i64,
+) -> AppResult<Option<Pending>> {
+    Ok(sqlx::query_as(
+        "UPDATE outbox SET sending_at = ?
+         WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL
+                       AND (sending_at IS NULL OR sending_at < ?) ORDER BY id LIMIT 1)
+         RETURNING id, recipient, subject, body",
+    )
+    .bind(now)
+    .bind(now - Duration::minutes(claim_minutes))
+    .fetch_optional(writer)
+    .await?)
+}
+
+/// Email `id` was sent at `now`.
+pub async fn mark_sent(writer: &SqlitePool, id: i64, now: DateTime<Utc>) -> AppResult<()> {
+    sqlx::query("UPDATE outbox SET sent_at = ?, sending_at = NULL, last_error = NULL WHERE id = ?")
+        .bind(now)
+        .bind(id)
+        .execute(writer)
+        .await?;
+    Ok(())
+}
+
+/// Sending email `id` failed with `error`; it goes back to be retried.
+pub async fn mark_failed(writer: &SqlitePool, id: i64, error: &str) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE outbox SET sending_at = NULL, attempts = attempts + 1, last_error = ? WHERE id = ?",
+    )
+    .bind(error)
+    .bind(id)
+    .execute(writer)
+    .await?;
+    Ok(())
+}

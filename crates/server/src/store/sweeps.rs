@@ -1,0 +1,56 @@
+//! What the sweeps look for (`crate::sweeps`): cases whose time ran out.
+
+use chrono::{DateTime, Utc};
+
+use super::case_tx::CLEAR_PREPARED;
+use super::{Db, Tx};
+use crate::error::AppResult;
+
+/// The cases awaiting the customer since at or before `since`, with their
+/// versions.
+pub async fn awaiting_customer_since(db: &Db, since: DateTime<Utc>) -> AppResult<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.version FROM cases c
+         WHERE c.status = 'awaiting_customer'
+           AND (SELECT MAX(e.created_at) FROM events e
+                WHERE e.case_id = c.id AND e.kind = 'status_changed'
+                  AND json_extract(e.data, '$.to') = 'awaiting_customer') <= ?
+         ORDER BY c.id",
+    )
+    .bind(since)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The merchant's cases whose clock runs out after `after` and at or
+/// before `until`, soonest first, with the deadline and the merchant's
+/// address.
+pub async fn due_between(
+    db: &Db,
+    after: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> AppResult<Vec<(i64, DateTime<Utc>, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.due_at, me.email FROM cases c JOIN merchants me ON me.id = c.merchant_id
+         WHERE c.due_at > ? AND c.due_at <= ? AND c.status IN ('submitted', 'awaiting_merchant')
+         ORDER BY c.due_at, c.id",
+    )
+    .bind(after)
+    .bind(until)
+    .fetch_all(db)
+    .await?)
+}
+
+impl Tx {
+    /// Case `case_id` goes to the platform, which decides now: a decision
+    /// the merchant prepared can no longer be sent.
+    pub async fn hand_to_platform(&mut self, case_id: i64) -> AppResult<()> {
+        sqlx::query(&format!(
+            "UPDATE cases SET handler = 'platform', {CLEAR_PREPARED} WHERE id = ?"
+        ))
+        .bind(case_id)
+        .execute(&mut *self.0)
+        .await?;
+        Ok(())
+    }
+}
