@@ -25,7 +25,8 @@ export const users = {
 
 /** Every test talks to the server global-setup started, and fails if the
  * app panicked on the way (a Rust panic in the SPA aborts it: the page
- * would stop responding). */
+ * would stop responding) or did anything its Content-Security-Policy
+ * refused (the server's CSP must fit the app exactly). */
 export const test = base.extend({
   baseURL: async ({}, use) => {
     const url = process.env.CLAIMDESK_URL;
@@ -34,11 +35,15 @@ export const test = base.extend({
   },
   page: async ({ page }, use) => {
     const panics: string[] = [];
+    const refused: string[] = [];
     page.on("console", (message) => {
-      if (message.type() === "error" && message.text().includes("panicked")) panics.push(message.text());
+      if (message.type() !== "error") return;
+      if (message.text().includes("panicked")) panics.push(message.text());
+      if (message.text().includes("Content Security Policy")) refused.push(message.text());
     });
     await use(page);
     expect(panics, "the app panicked").toEqual([]);
+    expect(refused, "the CSP refused part of the app").toEqual([]);
   },
 });
 export { expect };

@@ -25,7 +25,10 @@ pub mod store;
 pub mod sweeps;
 pub mod user;
 
+use std::sync::Arc;
+
 use axum::Router;
+use http::headers::SecurityHeaders;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -38,11 +41,23 @@ pub const MAX_BODY_BYTES: usize = 110 * 1024 * 1024;
 /// The whole HTTP surface: the API under `/api/v1`, the SPA everywhere else.
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new().nest("/api/v1", routes::api(state.config.test_clock));
+    let mut inline_scripts = Vec::new();
     if let Some(dir) = &state.config.static_dir {
         router = router.merge(spa::router(dir));
+        inline_scripts = spa::inline_scripts(dir);
     }
+    let config = &state.config;
+    let headers = Arc::new(SecurityHeaders::new(
+        &inline_scripts,
+        config.frame_ancestors.as_deref().unwrap_or("'none'"),
+        config.secure_cookies,
+    ));
     router
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            headers,
+            http::headers::add,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // One structured line per request (method, path, status, latency) at INFO.
         .layer(

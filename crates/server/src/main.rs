@@ -2,9 +2,10 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use claimdesk_server::{app, db, mail, seed, sla, sweeps, AppState, Config};
-use clap::Parser;
+use claimdesk_server::{app, db, mail, seed, sla, store, sweeps, AppState, Config};
+use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 /// The claimdesk reference claims backend.
@@ -40,6 +41,10 @@ struct Cli {
     /// Mark the session cookie Secure (set when serving over HTTPS).
     #[arg(long, env = "SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Who may show the app in a frame (a CSP frame-ancestors source list,
+    /// e.g. "https://portal.example"); by default nobody.
+    #[arg(long, env = "FRAME_ANCESTORS")]
+    frame_ancestors: Option<String>,
     /// Test mode: expose POST /api/v1/test/clock, which moves the server's
     /// clock forward (end-to-end tests of the response clock). Never in
     /// production.
@@ -54,6 +59,24 @@ struct Cli {
     /// a database that has the demo seed and no bench cases yet.
     #[arg(long, value_name = "N")]
     bench_cases: Option<usize>,
+    /// On SIGTERM or Ctrl-C, how long requests in flight may take to finish
+    /// before the server exits anyway (event streams end at once).
+    #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
+    shutdown_grace_seconds: u64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// What to do instead of serving.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Writes a consistent copy of the database to PATH (a new file), also
+    /// while the server runs and writes: SQLite's `VACUUM INTO` reads one
+    /// snapshot of it.
+    Backup { path: PathBuf },
+    /// Replaces the database with the backup at PATH, after checking the
+    /// backup's integrity. Stop the server first.
+    Restore { path: PathBuf },
 }
 
 #[tokio::main]
@@ -64,6 +87,20 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
+    match &cli.command {
+        Some(Command::Backup { path }) => {
+            let pool = db::connect(&cli.database_url).await?;
+            store::backup::vacuum_into(&pool, path).await?;
+            println!("backed up {} to {}", cli.database_url, path.display());
+            return Ok(());
+        }
+        Some(Command::Restore { path }) => {
+            store::backup::restore(path, &cli.database_url).await?;
+            println!("restored {} from {}", cli.database_url, path.display());
+            return Ok(());
+        }
+        None => {}
+    }
     let pool = db::connect(&cli.database_url).await?;
     let state = AppState::new(
         pool,
@@ -71,6 +108,7 @@ async fn main() -> anyhow::Result<()> {
             static_dir: cli.static_dir,
             secure_cookies: cli.secure_cookies,
             test_clock: cli.test_clock,
+            frame_ancestors: cli.frame_ancestors,
         },
     );
     if let Some(at) = cli.test_clock_at {
@@ -108,14 +146,45 @@ async fn main() -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     // Test harnesses read this line to learn the port when started with port 0.
     println!("claimdesk listening on http://{addr}");
-    let live = state.live.clone();
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async move {
-            let _ = tokio::signal::ctrl_c().await;
-            // The event streams never end by themselves: end them, or the
-            // shutdown would wait for every browser to hang up.
-            live.close();
-        })
-        .await?;
+    let (live, db, writer) = (state.live.clone(), state.db.clone(), state.writer.clone());
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let serve = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing the requests in flight");
+        let _ = stop_tx.send(true);
+        // The event streams never end by themselves: end them, or the
+        // shutdown would wait for every browser to hang up.
+        live.close();
+    });
+    let grace = Duration::from_secs(cli.shutdown_grace_seconds);
+    tokio::select! {
+        served = serve => served?,
+        () = async {
+            let _ = stop_rx.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(grace).await;
+        } => tracing::warn!(?grace, "requests still in flight after the grace period; exiting"),
+    }
+    // Every acknowledged write is committed; closing the connections
+    // checkpoints the WAL into the database file.
+    writer.close().await;
+    db.close().await;
     Ok(())
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, which systemd, Kubernetes and
+/// `docker stop` send.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("a SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
 }

@@ -24,6 +24,18 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
         .layer(axum::middleware::from_fn(cache_control))
 }
 
+/// The inline scripts of the built `index.html` (Trunk's loader, the
+/// preload), for the CSP to allow by hash; none if it cannot be read.
+pub fn inline_scripts(dir: &Path) -> Vec<String> {
+    match std::fs::read_to_string(dir.join("index.html")) {
+        Ok(html) => crate::http::headers::inline_scripts(&html),
+        Err(error) => {
+            tracing::warn!(%error, "no index.html to take the CSP's script hashes from");
+            Vec::new()
+        }
+    }
+}
+
 /// Whether a file name carries Trunk's content hash (`name-<hex>.ext`, the
 /// hex of a 64-bit hash without leading zeros, so 10 to 16 digits), which
 /// makes it safe to cache forever.

@@ -22,6 +22,9 @@ pub struct Config {
     /// Test mode: mounts `POST /api/v1/test/clock`, which moves this
     /// server's clock forward. Never set in production.
     pub test_clock: bool,
+    /// Who may show the app in a frame: a CSP `frame-ancestors` source
+    /// list; `None` is `'none'`.
+    pub frame_ancestors: Option<String>,
 }
 
 /// Handed to every handler through `State<AppState>`.

@@ -2,4 +2,5 @@
 //! (`problem`) and how input comes in (`extract`).
 
 pub mod extract;
+pub mod headers;
 pub mod problem;

@@ -9,6 +9,7 @@
 //! This is the one place that knows it talks to SQLite; a second backend
 //! (issue "Scale-out") is a second implementation of this layer.
 
+pub mod backup;
 pub mod case_detail;
 pub mod case_list;
 pub mod case_tx;
