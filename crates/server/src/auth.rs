@@ -259,6 +259,26 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 /// Refuses writes that could come from another site (see the module comment).
+/// Whether a request's `Origin`, when it sends one, is the origin it was
+/// sent to (its `Host`): browsers send `Origin` on every cross-origin write
+/// and on same-origin ones but GET, and a page cannot forge it.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    // "null" (a sandboxed frame, a file) and anything unparsable is foreign.
+    origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .is_some_and(|(scheme, authority)| {
+            matches!(scheme, "http" | "https") && authority.eq_ignore_ascii_case(host)
+        })
+}
+
 pub async fn csrf_guard(request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),
@@ -269,7 +289,7 @@ pub async fn csrf_guard(request: Request, next: Next) -> Response {
         let cross_site = headers
             .get("sec-fetch-site")
             .is_some_and(|v| v.as_bytes() == b"cross-site");
-        if cross_site || !headers.contains_key(CSRF_HEADER) {
+        if cross_site || !headers.contains_key(CSRF_HEADER) || !same_origin(headers) {
             return AppError::Forbidden(
                 "writes need the X-Claimdesk-Csrf header and must come from this site",
             )

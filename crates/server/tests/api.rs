@@ -155,11 +155,37 @@ async fn writes_without_the_csrf_header_or_from_another_site_are_refused() {
         .header(header::CONTENT_TYPE, "application/json")
         .header("x-claimdesk-csrf", "1")
         .header("sec-fetch-site", "cross-site")
-        .body(Body::from(body))
+        .body(Body::from(body.clone()))
         .unwrap();
     app.send(cross_site)
         .await
         .problem(StatusCode::FORBIDDEN, "forbidden");
+    // A browser names the page that sent a write: another origin is
+    // refused even with the header (a form cannot add it, but a page of a
+    // sibling origin the Fetch metadata calls "same-site" could try).
+    let sign_in = |origin: &str| {
+        Request::post("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::HOST, "claims.example:8080")
+            .header(header::ORIGIN, origin)
+            .header("x-claimdesk-csrf", "1")
+            .body(Body::from(body.clone()))
+            .unwrap()
+    };
+    for foreign in [
+        "https://evil.example",
+        "http://claims.example:9090",
+        "https://claims.example:8080.evil.example",
+        "null",
+    ] {
+        app.send(sign_in(foreign))
+            .await
+            .problem(StatusCode::FORBIDDEN, "forbidden");
+    }
+    assert_eq!(
+        app.send(sign_in("http://claims.example:8080")).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]

@@ -69,8 +69,8 @@ pub async fn release_hold(
     write.commit().await
 }
 
-/// Sets case `id`'s toggles (free return); one that already has its value
-/// changes nothing but the version.
+/// Sets case `id`'s toggles (free return); a toggle that already has its
+/// value changes nothing, not even the version.
 pub async fn set_toggles(
     state: &AppState,
     user: &CurrentUser,
@@ -84,18 +84,21 @@ pub async fn set_toggles(
             "a closed case cannot be changed",
         ));
     }
-    if write.case.free_return != toggles.free_return {
-        let case_id = write.case.id.0;
-        write
-            .tx()
-            .set_free_return(case_id, toggles.free_return)
-            .await?;
-        let kind = if toggles.free_return {
-            EventKind::FreeReturnOn
-        } else {
-            EventKind::FreeReturnOff
-        };
-        write.event(kind, json!({}));
+    if write.case.free_return == toggles.free_return {
+        // Nothing changes: no new version without an event. Dropping the
+        // write rolls its claim back.
+        return Ok(());
     }
+    let case_id = write.case.id.0;
+    write
+        .tx()
+        .set_free_return(case_id, toggles.free_return)
+        .await?;
+    let kind = if toggles.free_return {
+        EventKind::FreeReturnOn
+    } else {
+        EventKind::FreeReturnOff
+    };
+    write.event(kind, json!({}));
     write.commit().await
 }
