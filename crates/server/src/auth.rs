@@ -27,15 +27,17 @@ use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::sessions;
+use crate::store::sessions::{self, Expiry};
 pub use crate::user::CurrentUser;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "claimdesk_session";
 /// Header every write must carry (see the module comment).
 pub const CSRF_HEADER: &str = "x-claimdesk-csrf";
-/// How long a session lasts without signing in again.
+/// The longest a session lasts by default (`SessionPolicy::max`).
 pub const SESSION_DAYS: i64 = 30;
+/// How often a session in use is renewed (a write), at most.
+const RENEW_EVERY: Duration = Duration::minutes(1);
 
 /// Hashes a password with Argon2id and a fresh salt.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
@@ -103,7 +105,7 @@ pub struct SessionCache {
 #[derive(Debug)]
 struct CachedSession {
     user: CurrentUser,
-    expires_at: DateTime<Utc>,
+    expiry: Expiry,
     looked_up: Instant,
 }
 
@@ -112,13 +114,16 @@ impl SessionCache {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The user of session `hash`, if looked up recently and not expired
-    /// at `now`.
-    fn get(&self, hash: &TokenHash, now: DateTime<Utc>) -> Option<CurrentUser> {
+    /// The user of session `hash`, if looked up recently, not ended at
+    /// `now`, and renewed less than `RENEW_EVERY` ago (else the database
+    /// renews it: its end without use is then `idle` from now).
+    fn get(&self, hash: &TokenHash, now: DateTime<Utc>, idle: Duration) -> Option<CurrentUser> {
         let entries = self.lock();
         let cached = entries.get(hash)?;
         let fresh = cached.looked_up.elapsed().as_secs() < SESSION_CACHE_SECONDS;
-        (fresh && cached.expires_at > now).then(|| cached.user.clone())
+        let renewed = cached.expiry.idle_expires_at - now > idle - RENEW_EVERY
+            || cached.expiry.idle_expires_at >= cached.expiry.expires_at;
+        (fresh && renewed && cached.expiry.ends_at() > now).then(|| cached.user.clone())
     }
 
     fn put(&self, hash: TokenHash, session: CachedSession, revocations: u64) {
@@ -151,17 +156,54 @@ impl SessionCache {
 /// Starts a session for `user_id`; returns the token to hand to the client.
 pub async fn create_session(state: &AppState, user_id: i64) -> Result<String, AppError> {
     let token = hex::encode(rand::rng().random::<[u8; 32]>());
-    let now = state.now();
-    let expires_at = now + Duration::days(SESSION_DAYS);
-    sessions::insert(&state.writer, &token_hash(&token), user_id, now, expires_at).await?;
+    let (now, policy) = (state.now(), state.config.sessions);
+    let expiry = Expiry {
+        expires_at: now + policy.max,
+        idle_expires_at: now + policy.idle.min(policy.max),
+    };
+    sessions::insert(&state.writer, &token_hash(&token), user_id, now, expiry).await?;
     Ok(token)
 }
 
-/// Ends the session behind `token`, if any.
+/// Ends the session behind `token`, if any, and its open event streams.
 pub async fn delete_session(state: &AppState, token: &str) -> Result<(), AppError> {
-    sessions::delete(&state.writer, &token_hash(token)).await?;
+    let hash = token_hash(token);
+    sessions::delete(&state.writer, &hash).await?;
     state.sessions.forget(token);
+    state.streams.close_session(&hash);
     Ok(())
+}
+
+/// Ends every session of user `user_id` (signing out everywhere), with
+/// their open event streams; returns how many there were.
+pub async fn delete_user_sessions(state: &AppState, user_id: i64) -> Result<u64, AppError> {
+    let ended = sessions::delete_user_sessions(&state.writer, user_id, None).await?;
+    state.sessions.forget_user(user_id);
+    state.streams.close_user(user_id);
+    Ok(ended)
+}
+
+/// Gives the account with `email` a new password and ends all its
+/// sessions (whoever knew the old one is signed out); returns how many
+/// sessions ended, or `None` without such an account.
+pub async fn set_password(
+    state: &AppState,
+    email: &str,
+    password: String,
+) -> Result<Option<u64>, AppError> {
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??;
+    let Some(user_id) = sessions::set_password_hash(&state.writer, email, &hash).await? else {
+        return Ok(None);
+    };
+    Ok(Some(delete_user_sessions(state, user_id).await?))
+}
+
+/// The hex SHA-256 of a session token: how sessions and their streams are
+/// known without the token itself.
+pub fn session_key(token: &str) -> String {
+    token_hash(token)
 }
 
 /// The session cookie carrying `token` (or clearing it when `None`).
@@ -176,14 +218,14 @@ pub fn session_cookie(state: &AppState, token: Option<String>) -> Cookie<'static
     if clear {
         cookie.make_removal();
     } else {
-        cookie.set_expires(expires_in_days(SESSION_DAYS));
+        cookie.set_expires(expires_in(state.config.sessions.max));
     }
     cookie
 }
 
-fn expires_in_days(days: i64) -> axum_extra::extract::cookie::Expiration {
-    let when = std::time::SystemTime::now() + std::time::Duration::from_secs(days as u64 * 86_400);
-    axum_extra::extract::cookie::Expiration::DateTime(when.into())
+fn expires_in(after: Duration) -> axum_extra::extract::cookie::Expiration {
+    let after = after.to_std().unwrap_or_default();
+    axum_extra::extract::cookie::Expiration::DateTime((std::time::SystemTime::now() + after).into())
 }
 
 /// The token a request carries: a bearer token (embedding hosts, API users)
@@ -201,19 +243,15 @@ pub fn request_token(headers: &HeaderMap) -> Option<String> {
     })
 }
 
-/// Loads the user behind a session token that has not expired, from the
-/// database (not the cache: the event streams check with this that their
-/// session still exists).
-pub async fn user_for_token(
+/// The user behind a session token that has not ended at `now`, with when
+/// it ends, from the database (the event streams: not through the cache,
+/// and without renewing it, which only a request does).
+pub async fn session_for_token(
     state: &AppState,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<CurrentUser>, AppError> {
-    Ok(
-        sessions::user_for(&state.db, &hex::encode(token_digest(token)), now)
-            .await?
-            .map(|(user, _)| user),
-    )
+) -> Result<Option<(CurrentUser, Expiry)>, AppError> {
+    sessions::user_for(&state.db, &token_hash(token), now).await
 }
 
 /// The user behind a session token that has not expired, through the
@@ -224,19 +262,27 @@ pub async fn signed_in_user(
     now: DateTime<Utc>,
 ) -> Result<Option<CurrentUser>, AppError> {
     let hash = token_digest(token);
-    if let Some(user) = state.sessions.get(&hash, now) {
+    let idle = state.config.sessions.idle;
+    if let Some(user) = state.sessions.get(&hash, now, idle) {
         return Ok(Some(user));
     }
     let revocations = state.sessions.revocations.load(Ordering::SeqCst);
-    let Some((user, expires_at)) = sessions::user_for(&state.db, &hex::encode(hash), now).await?
-    else {
+    let key = hex::encode(hash);
+    let Some((user, mut expiry)) = sessions::user_for(&state.db, &key, now).await? else {
         return Ok(None);
     };
+    // Used now: it ends without use `idle` from now (renewed at most every
+    // `RENEW_EVERY`, never past its absolute end).
+    if expiry.idle_expires_at - now <= idle - RENEW_EVERY {
+        let renewed = (now + idle).min(expiry.expires_at);
+        sessions::renew(&state.writer, &key, renewed).await?;
+        expiry.idle_expires_at = renewed;
+    }
     state.sessions.put(
         hash,
         CachedSession {
             user: user.clone(),
-            expires_at,
+            expiry,
             looked_up: Instant::now(),
         },
         revocations,

@@ -13,6 +13,7 @@ pub mod http;
 pub mod idempotency;
 pub mod live;
 pub mod mail;
+pub mod open_streams;
 pub mod openapi;
 pub mod page_cache;
 pub mod routes;

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use claimdesk_server::state::SessionPolicy;
 use claimdesk_server::{app, db, mail, seed, sla, store, sweeps, AppState, Config};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -63,6 +64,12 @@ struct Cli {
     /// before the server exits anyway (event streams end at once).
     #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
     shutdown_grace_seconds: u64,
+    /// Sessions end after this many hours without use (each use renews).
+    #[arg(long, env = "SESSION_IDLE_HOURS", default_value_t = 12)]
+    session_idle_hours: i64,
+    /// Sessions end after this many days, used or not.
+    #[arg(long, env = "SESSION_MAX_DAYS", default_value_t = claimdesk_server::auth::SESSION_DAYS)]
+    session_max_days: i64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -77,6 +84,9 @@ enum Command {
     /// Replaces the database with the backup at PATH, after checking the
     /// backup's integrity. Stop the server first.
     Restore { path: PathBuf },
+    /// Gives the account EMAIL the password read from standard input (one
+    /// line) and ends all its sessions.
+    SetPassword { email: String },
 }
 
 #[tokio::main]
@@ -99,6 +109,22 @@ async fn main() -> anyhow::Result<()> {
             println!("restored {} from {}", cli.database_url, path.display());
             return Ok(());
         }
+        Some(Command::SetPassword { email }) => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            anyhow::ensure!(
+                password.chars().count() >= 12,
+                "use a password of 12 characters or more"
+            );
+            let pool = db::connect(&cli.database_url).await?;
+            let state = AppState::new(pool, Config::default());
+            match claimdesk_server::auth::set_password(&state, email, password).await? {
+                Some(ended) => println!("password set for {email}; {ended} sessions ended"),
+                None => anyhow::bail!("no account has the email {email}"),
+            }
+            return Ok(());
+        }
         None => {}
     }
     let pool = db::connect(&cli.database_url).await?;
@@ -109,6 +135,10 @@ async fn main() -> anyhow::Result<()> {
             secure_cookies: cli.secure_cookies,
             test_clock: cli.test_clock,
             frame_ancestors: cli.frame_ancestors,
+            sessions: SessionPolicy {
+                idle: chrono::Duration::hours(cli.session_idle_hours),
+                max: chrono::Duration::days(cli.session_max_days),
+            },
         },
     );
     if let Some(at) = cli.test_clock_at {

@@ -16,6 +16,7 @@ use crate::routes;
         routes::health::health_get,
         routes::session::session_create,
         routes::session::session_delete,
+        routes::session::sessions_delete,
         routes::me::me_get,
         routes::me::me_update,
         routes::cases::cases_list,

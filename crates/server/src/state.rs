@@ -10,6 +10,7 @@ use sqlx::SqlitePool;
 
 use crate::auth::SessionCache;
 use crate::live::Live;
+use crate::open_streams::OpenStreams;
 use crate::page_cache::PageCache;
 
 /// Settings that do not change while the server runs.
@@ -25,6 +26,25 @@ pub struct Config {
     /// Who may show the app in a frame: a CSP `frame-ancestors` source
     /// list; `None` is `'none'`.
     pub frame_ancestors: Option<String>,
+    /// How long sessions last.
+    pub sessions: SessionPolicy,
+}
+
+/// How long a session lasts: it ends after `idle` without use (each use
+/// renews it) and after `max` in any case.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub max: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle: Duration::hours(12),
+            max: Duration::days(crate::auth::SESSION_DAYS),
+        }
+    }
 }
 
 /// Handed to every handler through `State<AppState>`.
@@ -43,6 +63,8 @@ pub struct AppState {
     pub sessions: Arc<SessionCache>,
     /// Inbox pages and counts as sent, until their scope changes.
     pub pages: Arc<PageCache>,
+    /// The event streams open in this process, by session.
+    pub streams: Arc<OpenStreams>,
     /// How far the test clock moved this server's time, in seconds; always
     /// 0 outside test mode.
     clock_offset: Arc<AtomicI64>,
@@ -57,6 +79,7 @@ impl AppState {
             live: Live::new(),
             sessions: Arc::new(SessionCache::default()),
             pages: Arc::new(PageCache::new()),
+            streams: Arc::new(OpenStreams::default()),
             clock_offset: Arc::new(AtomicI64::new(0)),
         }
     }

@@ -167,6 +167,8 @@ async fn age_filters_count_whole_days_on_the_servers_clock() {
     // Time passes: ten days later every case is ten days older.
     let young = items(&app, &anna, "inbox=approved&per_page=1000&max_age_days=15").await;
     app.state.set_now(start + d(10));
+    // Ten idle days end a session: Anna signs in again.
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
     let older = items(&app, &anna, "inbox=approved&per_page=1000&max_age_days=25").await;
     assert_eq!(ids(&older), ids(&young));
     assert!(

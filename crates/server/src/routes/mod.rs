@@ -38,6 +38,7 @@ pub fn api(test_clock: bool) -> Router<AppState> {
             "/session",
             axum::routing::post(session::session_create).delete(session::session_delete),
         )
+        .route("/sessions", axum::routing::delete(session::sessions_delete))
         .route("/me", get(me::me_get).patch(me::me_update))
         .route("/cases", get(cases::cases_list).post(reports::case_create))
         .route("/orders", get(reports::orders_list))

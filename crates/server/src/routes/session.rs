@@ -6,7 +6,7 @@ use axum::Json;
 use axum_extra::extract::cookie::CookieJar;
 use claimdesk_shared::wire::{FieldError, Me, Problem, SignIn};
 
-use crate::auth::{self, session_cookie};
+use crate::auth::{self, session_cookie, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::http::extract::ApiJson;
 use crate::state::AppState;
@@ -80,6 +80,22 @@ pub async fn session_delete(
     if let Some(token) = auth::request_token(&headers) {
         auth::delete_session(&state, &token).await?;
     }
+    Ok((
+        StatusCode::NO_CONTENT,
+        jar.add(session_cookie(&state, None)),
+    ))
+}
+
+/// Signs the user out everywhere: every session of theirs ends (this
+/// browser's too), with its open event streams.
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "session",
+    responses((status = 204, description = "Every session of the user ended"), (status = 401, body = Problem)))]
+pub async fn sessions_delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    jar: CookieJar,
+) -> AppResult<(StatusCode, CookieJar)> {
+    auth::delete_user_sessions(&state, user.id).await?;
     Ok((
         StatusCode::NO_CONTENT,
         jar.add(session_cookie(&state, None)),

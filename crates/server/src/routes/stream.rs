@@ -20,9 +20,10 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
 use tokio::time::{Instant, Interval, MissedTickBehavior};
 
-use crate::auth::{request_token, user_for_token, CurrentUser};
+use crate::auth::{request_token, session_for_token, session_key, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::live::CaseChange;
+use crate::open_streams::StreamTicket;
 use crate::scope::Scope;
 use crate::state::AppState;
 
@@ -30,10 +31,12 @@ use crate::state::AppState;
 /// proxy keep the connection open.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// How often a stream checks that its session still exists: a stream of a
-/// session signed out (or expired) ends, and the browser's reconnect then
-/// gets 401. The first check comes after a random part of one more period,
-/// so streams opened together do not check together.
+/// How often a stream checks that its session still exists, besides when
+/// it is due to end: a session signed out by another instance, or by
+/// `set-password` from the command line, ends its streams within this.
+/// (Signing out here ends them at once: `OpenStreams`.) The first check
+/// comes after a random part of one more period, so streams opened
+/// together do not check together.
 pub const SESSION_CHECK: Duration = Duration::from_secs(60);
 
 /// The live updates of the signed-in user's cases.
@@ -48,6 +51,11 @@ pub async fn stream_get(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let token = request_token(&headers).ok_or(AppError::Unauthenticated)?;
+    let (_, expiry) = session_for_token(&state, &token, state.now())
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    // At most `MAX_PER_SESSION` per session: this one may close the oldest.
+    let ticket = state.streams.open(&session_key(&token), user.id);
     let jitter = rand::random_range(0..SESSION_CHECK.as_millis() as u64);
     let mut session_check = tokio::time::interval_at(
         Instant::now() + SESSION_CHECK + Duration::from_millis(jitter),
@@ -61,6 +69,8 @@ pub async fn stream_get(
         changes: state.live.subscribe(),
         closing: state.live.closing(),
         session_check,
+        ends_at: expiry.ends_at(),
+        ticket,
         token,
         state,
     };
@@ -87,10 +97,14 @@ struct Follow {
     changes: broadcast::Receiver<CaseChange>,
     closing: watch::Receiver<bool>,
     session_check: Interval,
+    /// When the session ends unless it is renewed meanwhile.
+    ends_at: chrono::DateTime<chrono::Utc>,
+    /// Its place among the session's streams; told when to close.
+    ticket: StreamTicket,
 }
 
 /// The stream's next event; `None` ends it (server shutting down, session
-/// gone).
+/// signed out or ended, a newer stream of the session taking its place).
 async fn next_event(mut follow: Follow) -> Option<(Result<Event, Infallible>, Follow)> {
     loop {
         let closing = *follow.closing.borrow_and_update();
@@ -116,13 +130,43 @@ async fn next_event(mut follow: Follow) -> Option<(Result<Event, Infallible>, Fo
                     return None;
                 }
             }
-            _ = follow.session_check.tick() => {
-                match user_for_token(&follow.state, &follow.token, follow.state.now()).await {
-                    Ok(Some(_)) => {}
-                    Ok(None) => return None,
-                    // Keep the stream; the next check tries again.
-                    Err(error) => tracing::warn!(?error, "could not check an event stream's session"),
+            () = follow.ticket.close.notified() => return None,
+            () = tokio::time::sleep(until(follow.ends_at, follow.state.now())) => {
+                if !follow.session_lives().await {
+                    return None;
                 }
+            }
+            _ = follow.session_check.tick() => {
+                if !follow.session_lives().await {
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// How long from `now` until `at` (nothing if it has passed).
+fn until(at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> Duration {
+    (at - now).to_std().unwrap_or_default()
+}
+
+impl Follow {
+    /// Whether the stream's session still exists; learns when it ends now
+    /// (requests renew it). A failed check keeps the stream: the next one
+    /// tries again.
+    async fn session_lives(&mut self) -> bool {
+        match session_for_token(&self.state, &self.token, self.state.now()).await {
+            Ok(Some((_, expiry))) => {
+                self.ends_at = expiry.ends_at();
+                true
+            }
+            Ok(None) => false,
+            Err(error) => {
+                tracing::warn!(?error, "could not check an event stream's session");
+                // Not at once again: at the next periodic check.
+                self.ends_at =
+                    self.state.now() + chrono::Duration::seconds(SESSION_CHECK.as_secs() as i64);
+                true
             }
         }
     }
