@@ -115,6 +115,14 @@ pub async fn cases_list(
     if page < 1 {
         return Err(AppError::field("page", "out_of_range", "page starts at 1"));
     }
+    // The page's first row must be a number SQLite can skip to.
+    if (page - 1).checked_mul(per_page).is_none() {
+        return Err(AppError::field(
+            "page",
+            "out_of_range",
+            "no inbox has that many pages",
+        ));
+    }
     let breaching_soon = query.breaching_soon.unwrap_or(false);
     if role == Role::Customer && query.sort == Some(CaseSort::Deadline) {
         return Err(AppError::field(
