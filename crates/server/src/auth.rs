@@ -39,6 +39,13 @@ pub const SESSION_DAYS: i64 = 30;
 /// How often a session in use is renewed (a write), at most.
 const RENEW_EVERY: Duration = Duration::minutes(1);
 
+/// Whether a session used at `now` is due a renewal: its end without use
+/// was last set more than `RENEW_EVERY` ago, and is not already its
+/// absolute end.
+fn needs_renewal(expiry: &Expiry, now: DateTime<Utc>, idle: Duration) -> bool {
+    expiry.idle_expires_at < expiry.expires_at && expiry.idle_expires_at - now <= idle - RENEW_EVERY
+}
+
 /// Hashes a password with Argon2id and a fresh salt.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
@@ -79,7 +86,9 @@ fn token_digest(token: &str) -> TokenHash {
     Sha256::digest(token.as_bytes()).into()
 }
 
-fn token_hash(token: &str) -> String {
+/// The hex SHA-256 of a session token: how the database and the open
+/// streams know a session without the token itself.
+pub fn session_key(token: &str) -> String {
     hex::encode(token_digest(token))
 }
 
@@ -121,8 +130,7 @@ impl SessionCache {
         let entries = self.lock();
         let cached = entries.get(hash)?;
         let fresh = cached.looked_up.elapsed().as_secs() < SESSION_CACHE_SECONDS;
-        let renewed = cached.expiry.idle_expires_at - now > idle - RENEW_EVERY
-            || cached.expiry.idle_expires_at >= cached.expiry.expires_at;
+        let renewed = !needs_renewal(&cached.expiry, now, idle);
         (fresh && renewed && cached.expiry.ends_at() > now).then(|| cached.user.clone())
     }
 
@@ -161,13 +169,13 @@ pub async fn create_session(state: &AppState, user_id: i64) -> Result<String, Ap
         expires_at: now + policy.max,
         idle_expires_at: now + policy.idle.min(policy.max),
     };
-    sessions::insert(&state.writer, &token_hash(&token), user_id, now, expiry).await?;
+    sessions::insert(&state.writer, &session_key(&token), user_id, now, expiry).await?;
     Ok(token)
 }
 
 /// Ends the session behind `token`, if any, and its open event streams.
 pub async fn delete_session(state: &AppState, token: &str) -> Result<(), AppError> {
-    let hash = token_hash(token);
+    let hash = session_key(token);
     sessions::delete(&state.writer, &hash).await?;
     state.sessions.forget(token);
     state.streams.close_session(&hash);
@@ -198,12 +206,6 @@ pub async fn set_password(
         return Ok(None);
     };
     Ok(Some(delete_user_sessions(state, user_id).await?))
-}
-
-/// The hex SHA-256 of a session token: how sessions and their streams are
-/// known without the token itself.
-pub fn session_key(token: &str) -> String {
-    token_hash(token)
 }
 
 /// The session cookie carrying `token` (or clearing it when `None`).
@@ -251,7 +253,7 @@ pub async fn session_for_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(CurrentUser, Expiry)>, AppError> {
-    sessions::user_for(&state.db, &token_hash(token), now).await
+    sessions::user_for(&state.db, &session_key(token), now).await
 }
 
 /// The user behind a session token that has not expired, through the
@@ -273,7 +275,7 @@ pub async fn signed_in_user(
     };
     // Used now: it ends without use `idle` from now (renewed at most every
     // `RENEW_EVERY`, never past its absolute end).
-    if expiry.idle_expires_at - now <= idle - RENEW_EVERY {
+    if needs_renewal(&expiry, now, idle) {
         let renewed = (now + idle).min(expiry.expires_at);
         sessions::renew(&state.writer, &key, renewed).await?;
         expiry.idle_expires_at = renewed;

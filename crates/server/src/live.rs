@@ -1,5 +1,5 @@
 //! Live updates: every committed change to a case is published once, here,
-//! and each event stream (`GET /api/v1/stream`, `routes::stream`) forwards
+//! and each event stream (`GET /api/v1/stream`, `routes/stream.rs`) forwards
 //! the changes its user may see.
 //!
 //! The changes travel through one in-process `tokio::sync::broadcast`

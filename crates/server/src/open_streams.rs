@@ -3,7 +3,7 @@
 //! session or a user closed at once when it signs out, signs out
 //! everywhere, or gets a new password. A second instance would need these
 //! closings fanned out (issue "Scale-out"); until then, the stream's own
-//! session check ends it there within `routes::stream::SESSION_CHECK`.
+//! session check ends it there within a minute (`routes/stream.rs`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};

@@ -91,7 +91,7 @@ impl AppState {
     }
 
     /// Moves this server's clock forward (test mode only; see
-    /// `routes::test_clock`).
+    /// `routes/test_clock.rs`).
     pub fn advance_clock(&self, by: Duration) {
         self.clock_offset
             .fetch_add(by.num_seconds(), Ordering::Relaxed);

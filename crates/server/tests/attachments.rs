@@ -3,31 +3,14 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use common::*;
 use serde_json::{json, Value};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR fake image";
 
 async fn upload(app: &TestApp, session: &str, filename: &str, bytes: &[u8]) -> Reply {
-    let boundary = "claimdesk-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: image/png\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::post("/api/v1/attachments")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("x-claimdesk-csrf", "1")
-        .header(header::COOKIE, session)
-        .body(Body::from(body))
-        .unwrap();
-    app.send(req).await
+    app.upload(session, filename, bytes).await
 }
 
 #[tokio::test]

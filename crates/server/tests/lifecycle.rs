@@ -61,8 +61,9 @@ impl Server {
     }
 
     fn signal(&self, signal: &str) {
-        let status = Command::new("kill")
-            .args([signal, &self.child.id().to_string()])
+        // The shell's own `kill`: no procps needed.
+        let status = Command::new("sh")
+            .args(["-c", &format!("kill {signal} {}", self.child.id())])
             .status()
             .unwrap();
         assert!(status.success());
@@ -284,6 +285,15 @@ async fn open_db(path: &Path) -> SqlitePool {
     claimdesk_server::db::connect(&url(path)).await.unwrap()
 }
 
+/// Runs `claimdesk-server --database-url <db> <command> <path>` to its end.
+fn run(db: &Path, command: &str, path: &Path) -> std::process::Output {
+    Command::new(BINARY)
+        .args(["--database-url", &url(db), command])
+        .arg(path)
+        .output()
+        .unwrap()
+}
+
 fn temp_db(dir: &tempfile::TempDir, name: &str) -> PathBuf {
     dir.path().join(name)
 }
@@ -469,11 +479,7 @@ async fn a_backup_taken_while_writes_go_on_is_consistent_and_restores() {
         .collect();
     tokio::time::sleep(Duration::from_millis(400)).await;
     let backup = temp_db(&dir, "backup.db");
-    let taken = Command::new(BINARY)
-        .args(["--database-url", &url(&db), "backup"])
-        .arg(&backup)
-        .output()
-        .unwrap();
+    let taken = run(&db, "backup", &backup);
     assert!(
         taken.status.success(),
         "{}",
@@ -505,19 +511,11 @@ async fn a_backup_taken_while_writes_go_on_is_consistent_and_restores() {
     assert_eq!(with_event, in_backup.len() as i64);
 
     // A second backup to the same file is refused, not overwritten.
-    let again = Command::new(BINARY)
-        .args(["--database-url", &url(&db), "backup"])
-        .arg(&backup)
-        .output()
-        .unwrap();
+    let again = run(&db, "backup", &backup);
     assert!(!again.status.success());
 
     // Restored over the live database, the server serves the backup.
-    let restored = Command::new(BINARY)
-        .args(["--database-url", &url(&db), "restore"])
-        .arg(&backup)
-        .output()
-        .unwrap();
+    let restored = run(&db, "restore", &backup);
     assert!(
         restored.status.success(),
         "{}",
@@ -533,10 +531,6 @@ async fn a_backup_taken_while_writes_go_on_is_consistent_and_restores() {
     // A file that is not a claimdesk database is not restored.
     let junk = temp_db(&dir, "junk.db");
     std::fs::write(&junk, b"not a database").unwrap();
-    let refused = Command::new(BINARY)
-        .args(["--database-url", &url(&db), "restore"])
-        .arg(&junk)
-        .output()
-        .unwrap();
+    let refused = run(&db, "restore", &junk);
     assert!(!refused.status.success());
 }

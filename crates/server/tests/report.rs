@@ -8,8 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use common::*;
 use serde_json::{json, Value};
 
@@ -24,23 +23,7 @@ fn id_number(id: &str) -> i64 {
 }
 
 async fn upload(app: &TestApp, session: &str, filename: &str) -> i64 {
-    let boundary = "claimdesk-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: image/png\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(PNG);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::post("/api/v1/attachments")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("x-claimdesk-csrf", "1")
-        .header(header::COOKIE, session)
-        .body(Body::from(body))
-        .unwrap();
-    let reply = app.send(req).await;
+    let reply = app.upload(session, filename, PNG).await;
     assert_eq!(reply.status, StatusCode::CREATED);
     reply.json()["id"].as_i64().unwrap()
 }

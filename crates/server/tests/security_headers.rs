@@ -5,8 +5,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use claimdesk_server::http::headers::script_hash;
 use claimdesk_server::Config;
 use common::*;
@@ -88,23 +87,7 @@ async fn framing_follows_the_configuration_and_https_brings_hsts() {
 }
 
 async fn upload(app: &TestApp, session: &str, filename: &str, bytes: &[u8]) -> i64 {
-    let boundary = "claimdesk-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::post("/api/v1/attachments")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("x-claimdesk-csrf", "1")
-        .header(header::COOKIE, session)
-        .body(Body::from(body))
-        .unwrap();
-    let reply = app.send(req).await;
+    let reply = app.upload(session, filename, bytes).await;
     assert_eq!(reply.status, StatusCode::CREATED);
     reply.json()["id"].as_i64().unwrap()
 }

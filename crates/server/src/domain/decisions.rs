@@ -4,7 +4,7 @@
 //! prepared and sent later. Each is one `CaseWrite`: the checks, the
 //! change, its events and emails, or nothing.
 
-use claimdesk_shared::wire::{BulkOutcome, Decision};
+use claimdesk_shared::wire::Decision;
 use claimdesk_shared::{CaseAction, CaseId, EventKind, Outcome, Role, Status};
 use serde_json::json;
 
@@ -161,28 +161,6 @@ pub async fn send_prepared(
         results.push((id, result));
     }
     results
-}
-
-/// `send_prepared`'s result for one case, as the API answers it.
-pub fn bulk_outcome(
-    id: CaseId,
-    result: AppResult<Status>,
-    problem: impl Fn(&AppError) -> claimdesk_shared::wire::Problem,
-) -> BulkOutcome {
-    match result {
-        Ok(status) => BulkOutcome {
-            id,
-            ok: true,
-            status: Some(status),
-            problem: None,
-        },
-        Err(error) => BulkOutcome {
-            id,
-            ok: false,
-            status: None,
-            problem: Some(problem(&error)),
-        },
-    }
 }
 
 /// The customer accepts the desk's open proposal on case `id` (seen at

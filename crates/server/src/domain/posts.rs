@@ -45,10 +45,21 @@ pub fn validate(input: &NewPost) -> AppResult<String> {
 /// Adds a message by the writer, without attachments (a proposal's offer
 /// in the conversation); returns its id. The caller writes the event.
 pub async fn add_message(write: &mut CaseWrite<'_>, body: &str) -> AppResult<i64> {
+    insert(write, Post::Message, body, &[]).await
+}
+
+/// Adds a message or note by the writer with the uploads
+/// `attachment_ids`; returns its id.
+async fn insert(
+    write: &mut CaseWrite<'_>,
+    post: Post,
+    body: &str,
+    attachment_ids: &[i64],
+) -> AppResult<i64> {
     let (case_id, author, now) = (write.case.id.0, write.actor.id(), write.now);
     write
         .tx()
-        .insert_post(Post::Message, case_id, author, body, &[], now)
+        .insert_post(post, case_id, author, body, attachment_ids, now)
         .await
 }
 
@@ -71,18 +82,7 @@ pub async fn post_message(
         CaseAction::MessageToCustomer
     };
     let to = write.next_status(action)?;
-    let (case_id, now) = (write.case.id.0, write.now);
-    let message_id = write
-        .tx()
-        .insert_post(
-            Post::Message,
-            case_id,
-            Some(user.id),
-            body,
-            &input.attachment_ids,
-            now,
-        )
-        .await?;
+    let message_id = insert(&mut write, Post::Message, body, &input.attachment_ids).await?;
     write.event(EventKind::MessageAdded, json!({ "message_id": message_id }));
     write.set_status(to).await?;
     let recipient = if from_customer {
@@ -108,18 +108,7 @@ pub async fn add_note(
     answering: Answering<'_>,
 ) -> AppResult<()> {
     let mut write = CaseWrite::begin_answering(state, user, id, input.version, answering).await?;
-    let (case_id, now) = (write.case.id.0, write.now);
-    let note_id = write
-        .tx()
-        .insert_post(
-            Post::Note,
-            case_id,
-            Some(user.id),
-            body,
-            &input.attachment_ids,
-            now,
-        )
-        .await?;
+    let note_id = insert(&mut write, Post::Note, body, &input.attachment_ids).await?;
     write.event(EventKind::NoteAdded, json!({ "note_id": note_id }));
     write.commit().await
 }

@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
-use claimdesk_shared::wire::{BulkResult, BulkSend, CaseDetail, Decision, Problem, Versioned};
+use claimdesk_shared::wire::{
+    BulkOutcome, BulkResult, BulkSend, CaseDetail, Decision, Problem, Versioned,
+};
 
 use crate::auth::CurrentUser;
 use crate::domain::case_view;
@@ -91,7 +93,20 @@ pub async fn prepared_send(
         let results = decisions::send_prepared(&state, &user, &cases)
             .await
             .into_iter()
-            .map(|(id, result)| decisions::bulk_outcome(id, result, problem))
+            .map(|(id, result)| match result {
+                Ok(status) => BulkOutcome {
+                    id,
+                    ok: true,
+                    status: Some(status),
+                    problem: None,
+                },
+                Err(error) => BulkOutcome {
+                    id,
+                    ok: false,
+                    status: None,
+                    problem: Some(problem(&error)),
+                },
+            })
             .collect();
         Ok(BulkResult { results })
     })

@@ -9,7 +9,7 @@ use claimdesk_shared::{CaseId, EventKind, Outcome, Status};
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::{column, idempotency, json_column, Tx};
+use super::{idempotency, json_column, Tx};
 use crate::error::{AppError, AppResult};
 use crate::scope::Scope;
 
@@ -441,12 +441,5 @@ impl Tx {
             .execute(&mut *self.0)
             .await?;
         Ok(())
-    }
-}
-
-impl ClaimedCase {
-    /// The status column, decoded.
-    pub fn status(&self) -> AppResult<Status> {
-        column(&self.status, "status")
     }
 }

@@ -342,6 +342,28 @@ impl TestApp {
             .ok()
     }
 
+    /// Uploads `bytes` as `session` under the name `filename` (the
+    /// server goes by the bytes, not the declared type).
+    pub async fn upload(&self, session: &str, filename: &str, bytes: &[u8]) -> Reply {
+        let boundary = "claimdesk-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: image/png\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post("/api/v1/attachments")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("x-claimdesk-csrf", "1")
+            .header(header::COOKIE, session)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
     /// A number from SQL, for asserting what a request did (or did not) store.
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
