@@ -37,6 +37,8 @@ pub enum ApiError {
     /// The case's state refuses the request; `kind` is the problem type's
     /// last part (`stale-version`, `transition-refused`, `held-by-other`, …).
     Conflict(String),
+    /// Too many sign-in attempts; try again after this many seconds.
+    TooManyAttempts(u64),
     /// The server failed (5xx) or answered something unreadable.
     Server,
 }
@@ -67,6 +69,9 @@ impl ApiError {
             (404, _) => ApiError::NotFound,
             (400 | 422, _) => ApiError::Validation(problem.map(|p| p.errors).unwrap_or_default()),
             (409, kind) => ApiError::Conflict(kind.unwrap_or_default().to_owned()),
+            (429, _) => {
+                ApiError::TooManyAttempts(problem.and_then(|p| p.retry_after_seconds).unwrap_or(60))
+            }
             _ => ApiError::Server,
         }
     }
@@ -184,8 +189,18 @@ pub async fn sign_in(input: SignIn) -> Result<Me, ApiError> {
 
 /// Ends the session.
 pub async fn sign_out() -> Result<(), ApiError> {
+    delete_empty("/session").await
+}
+
+/// Ends every session of the user, on every device.
+pub async fn sign_out_everywhere() -> Result<(), ApiError> {
+    delete_empty("/sessions").await
+}
+
+/// A `DELETE` that answers with no body.
+async fn delete_empty(path: &str) -> Result<(), ApiError> {
     exchange(
-        Request::delete(&format!("{BASE}/session")).header(CSRF_HEADER, "1"),
+        Request::delete(&format!("{BASE}{path}")).header(CSRF_HEADER, "1"),
         None,
         Body::Empty,
     )
@@ -366,13 +381,7 @@ pub async fn update_quick_text(id: i64, input: QuickTextInput) -> Result<QuickTe
 
 /// Deletes a quick text.
 pub async fn delete_quick_text(id: i64) -> Result<(), ApiError> {
-    exchange(
-        Request::delete(&format!("{BASE}/quick-texts/{id}")).header(CSRF_HEADER, "1"),
-        None,
-        Body::Empty,
-    )
-    .await
-    .map(drop)
+    delete_empty(&format!("/quick-texts/{id}")).await
 }
 
 /// The conversation with the customer.

@@ -96,7 +96,22 @@ pub fn api_error(i18n: I18n, error: &crate::api::ApiError) -> &'static str {
         E::Conflict(kind) if kind == "no-prepared-decision" => t_string!(i18n, err_no_prepared),
         E::Conflict(kind) if kind == "no-proposal" => t_string!(i18n, err_no_proposal),
         E::Conflict(_) => t_string!(i18n, err_conflict_refused),
+        E::TooManyAttempts(_) => t_string!(i18n, err_too_many_attempts),
         E::Server => t_string!(i18n, err_server),
+    }
+}
+
+/// A failed request said in full: like `api_error`, with the wait when
+/// there were too many attempts ("try again in 12 minutes").
+pub fn api_error_text(i18n: I18n, error: &crate::api::ApiError) -> String {
+    match error {
+        crate::api::ApiError::TooManyAttempts(seconds) => match seconds.div_ceil(60) {
+            1 => t_string!(i18n, err_too_many_attempts_minute).to_owned(),
+            minutes => {
+                t_string!(i18n, err_too_many_attempts_minutes, minutes = minutes).to_string()
+            }
+        },
+        other => api_error(i18n, other).to_owned(),
     }
 }
 
@@ -111,6 +126,7 @@ pub fn field_error(i18n: I18n, code: &str) -> &'static str {
         "too_large" => t_string!(i18n, err_too_large),
         "unsupported_type" => t_string!(i18n, err_unsupported_type),
         "unknown_placeholder" => t_string!(i18n, err_unknown_placeholder),
+        "nul_character" => t_string!(i18n, err_nul_character),
         _ => t_string!(i18n, err_invalid),
     }
 }

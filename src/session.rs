@@ -52,6 +52,16 @@ impl Session {
         });
     }
 
+    /// Ends every session of the user, this browser's too; `me` follows.
+    pub fn sign_out_everywhere(&self) {
+        let me = self.me;
+        self.signing_out.run(async move {
+            api::sign_out_everywhere().await?;
+            me.refetch();
+            Ok(())
+        });
+    }
+
     /// Records that the user changed something.
     pub fn touch(&self) {
         self.changes.update(|n| *n += 1);

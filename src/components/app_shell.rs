@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiError};
+use crate::components::account_menu::AccountMenu;
 use crate::components::error_view::ErrorView;
 use crate::components::language_switcher::LanguageSwitcher;
 use crate::components::loading::Loading;
@@ -15,7 +16,7 @@ use crate::routes::AppRoute;
 use crate::session::use_session;
 
 /// The frame around every signed-in page: who is signed in, the inboxes of
-/// their role, the language and sign-out. Sends signed-out visitors to the
+/// their role, the language and the account menu. Sends signed-out visitors to the
 /// sign-in page. `children` is the page.
 #[component]
 pub fn AppShell(children: ChildrenFn) -> impl IntoView {
@@ -80,28 +81,14 @@ fn Shell(me: Me, page: ChildrenFn) -> impl IntoView {
         .merchant
         .as_ref()
         .map_or_else(|| me.marketplace.name.clone(), |m| m.name.clone());
-    let name = me.name.clone();
     view! {
         <a class="skip-link" href="#main">{move || t_string!(i18n, skip_to_content)}</a>
         <header class="topbar">
             <a class="brand" href=AppRoute::Home.href()>{move || t_string!(i18n, app_name)}</a>
             <span class="org">{org}</span>
             <div class="account">
-                <span class="user" data-testid="current-user">
-                    <span class="user-name">{me.name.clone()}</span>
-                    <span class="user-role">{move || labels::role(i18n, role)}</span>
-                </span>
                 <LanguageSwitcher/>
-                <button
-                    type="button"
-                    class="button secondary"
-                    on:click=move |_| {
-                        session.sign_out();
-                    }
-                    aria-label=move || format!("{} ({})", t_string!(i18n, sign_out), t_string!(i18n, signed_in_as, name = name.clone()))
-                >
-                    {move || t_string!(i18n, sign_out)}
-                </button>
+                <AccountMenu name=me.name.clone() role=role/>
             </div>
         </header>
         <div class="layout">

@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI, one public component per file.
 
+pub mod account_menu;
 pub mod app_shell;
 pub mod attachment_list;
 pub mod bulk_row;

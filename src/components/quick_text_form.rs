@@ -118,6 +118,9 @@ pub fn QuickTextForm(
     let general_error = move || {
         save.error().and_then(|e| match e {
             ApiError::Validation(_) if e.field("title").or(e.field("body")).is_some() => None,
+            ApiError::Validation(_) if e.field("quick_texts").is_some() => {
+                Some(t_string!(i18n, qt_too_many))
+            }
             ApiError::Conflict(_) => Some(t_string!(i18n, qt_stale)),
             ApiError::NotFound => Some(t_string!(i18n, qt_gone)),
             e => Some(labels::api_error(i18n, &e)),

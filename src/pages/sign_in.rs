@@ -25,7 +25,7 @@ pub fn SignInPage() -> impl IntoView {
     let general_error = move || {
         error()
             .filter(|e| !matches!(e, ApiError::Validation(_)))
-            .map(|e| labels::api_error(i18n, &e))
+            .map(|e| labels::api_error_text(i18n, &e))
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -31,6 +31,10 @@ pub enum AppError {
     /// `kind` names the problem type, `detail` says what to do.
     #[error("conflict {kind}: {detail}")]
     Conflict { kind: &'static str, detail: String },
+    /// Too many sign-in attempts (`sign_in_limits.rs`): try again after
+    /// `retry_after_seconds`.
+    #[error("too many attempts; retry after {retry_after_seconds} s")]
+    TooManyAttempts { retry_after_seconds: u64 },
     /// A bug or an outage; detail for the log only.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -39,6 +43,12 @@ pub enum AppError {
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         AppError::Internal(e.into())
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::Validation(vec![e])
     }
 }
 

@@ -19,6 +19,7 @@ pub mod page_cache;
 pub mod routes;
 pub mod scope;
 pub mod seed;
+pub mod sign_in_limits;
 pub mod sla;
 pub mod spa;
 pub mod state;
@@ -30,6 +31,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use http::headers::SecurityHeaders;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -55,11 +57,13 @@ pub fn app(state: AppState) -> Router {
     ));
     router
         .with_state(state)
+        .layer(CatchPanicLayer::custom(http::refusals::panicked))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(http::refusals::as_problems))
         .layer(axum::middleware::from_fn_with_state(
             headers,
             http::headers::add,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // One structured line per request (method, path, status, latency) at INFO.
         .layer(
             TraceLayer::new_for_http()

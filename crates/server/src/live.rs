@@ -24,6 +24,9 @@ pub struct CaseChange {
     pub change: CaseChanged,
     /// `change` as JSON, serialised once for every stream.
     pub json: Arc<str>,
+    /// What the case's customer hears of it, as JSON (the customer's
+    /// version); `None` when the change is the desk's alone.
+    pub customer_json: Option<Arc<str>>,
 }
 
 /// The channel of committed changes, held in `AppState`.
@@ -52,20 +55,31 @@ impl Live {
         }
     }
 
-    /// Publishes a committed change to every stream open now.
-    pub fn publish(&self, owners: CaseOwners, change: CaseChanged) {
-        let json = match serde_json::to_string(&change) {
-            Ok(json) => Arc::from(json),
+    /// Publishes a committed change to every stream open now: `change` to
+    /// the desk, `customer_change` (if any) to the case's customer.
+    pub fn publish(
+        &self,
+        owners: CaseOwners,
+        change: CaseChanged,
+        customer_change: Option<CaseChanged>,
+    ) {
+        let serialise = |change: &CaseChanged| match serde_json::to_string(change) {
+            Ok(json) => Some(Arc::<str>::from(json)),
             Err(error) => {
                 tracing::error!(?error, "a case change could not be serialised");
-                return;
+                None
             }
         };
+        let Some(json) = serialise(&change) else {
+            return;
+        };
+        let customer_json = customer_change.as_ref().and_then(serialise);
         // An error means no stream is open: nobody to tell.
         let _ = self.changes.send(CaseChange {
             owners,
             change,
             json,
+            customer_json,
         });
     }
 

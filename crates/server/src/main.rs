@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use claimdesk_server::sign_in_limits::SignInPolicy;
 use claimdesk_server::state::SessionPolicy;
 use claimdesk_server::{app, db, mail, seed, sla, store, sweeps, AppState, Config};
 use clap::{Parser, Subcommand};
@@ -70,6 +71,13 @@ struct Cli {
     /// Sessions end after this many days, used or not.
     #[arg(long, env = "SESSION_MAX_DAYS", default_value_t = claimdesk_server::auth::SESSION_DAYS)]
     session_max_days: i64,
+    /// Failed sign-ins on one account within 15 minutes before it is locked
+    /// for the rest of the window.
+    #[arg(long, env = "SIGN_IN_FAILURES_PER_ACCOUNT", default_value_t = SignInPolicy::default().per_account)]
+    sign_in_failures_per_account: u32,
+    /// Failed sign-ins from one client address within 15 minutes.
+    #[arg(long, env = "SIGN_IN_FAILURES_PER_ADDRESS", default_value_t = SignInPolicy::default().per_address)]
+    sign_in_failures_per_address: u32,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -139,6 +147,11 @@ async fn main() -> anyhow::Result<()> {
                 idle: chrono::Duration::hours(cli.session_idle_hours),
                 max: chrono::Duration::days(cli.session_max_days),
             },
+            sign_in: SignInPolicy {
+                per_account: cli.sign_in_failures_per_account,
+                per_address: cli.sign_in_failures_per_address,
+                ..SignInPolicy::default()
+            },
         },
     );
     if let Some(at) = cli.test_clock_at {
@@ -178,7 +191,10 @@ async fn main() -> anyhow::Result<()> {
     println!("claimdesk listening on http://{addr}");
     let (live, db, writer) = (state.live.clone(), state.db.clone(), state.writer.clone());
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    let serve = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
+    // The client's address reaches the handlers (the sign-in limits count
+    // per address).
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let serve = axum::serve(listener, service).with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing the requests in flight");
         let _ = stop_tx.send(true);

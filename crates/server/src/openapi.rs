@@ -2,9 +2,50 @@
 //! the shared wire types, so it cannot drift from the code.
 
 use axum::Json;
-use utoipa::OpenApi;
+use claimdesk_shared::{CaseSort, Inbox, Kind, Reason};
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::RefOr;
+use utoipa::{Modify, OpenApi};
 
 use crate::routes;
+
+/// Every refusal of the API is a problem document (`http::problem`), sent
+/// as `application/problem+json`; the annotations name its body type only,
+/// so this says the media type once, for every 4xx and 5xx.
+struct ProblemMediaType;
+
+impl Modify for ProblemMediaType {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        for item in doc.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                problems_as_problem_json(operation);
+            }
+        }
+    }
+}
+
+fn problems_as_problem_json(operation: &mut Operation) {
+    for (status, response) in &mut operation.responses.responses {
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        if !(status.starts_with('4') || status.starts_with('5')) {
+            continue;
+        }
+        if let Some(content) = response.content.remove("application/json") {
+            response
+                .content
+                .insert("application/problem+json".to_owned(), content);
+        }
+    }
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -46,7 +87,11 @@ use crate::routes;
         routes::quick_texts::quick_texts_delete,
         routes::files::file_get,
         routes::stream::stream_get,
-    )
+    ),
+    // The vocabularies the query parameters name (the bodies' own types
+    // are collected from the handlers).
+    components(schemas(CaseSort, Inbox, Kind, Reason)),
+    modifiers(&ProblemMediaType)
 )]
 pub struct ApiDoc;
 

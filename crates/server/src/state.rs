@@ -12,6 +12,7 @@ use crate::auth::SessionCache;
 use crate::live::Live;
 use crate::open_streams::OpenStreams;
 use crate::page_cache::PageCache;
+use crate::sign_in_limits::{AttemptLimiter, SignInPolicy};
 
 /// Settings that do not change while the server runs.
 #[derive(Clone, Debug, Default)]
@@ -28,6 +29,8 @@ pub struct Config {
     pub frame_ancestors: Option<String>,
     /// How long sessions last.
     pub sessions: SessionPolicy,
+    /// How many sign-in attempts a caller gets.
+    pub sign_in: SignInPolicy,
 }
 
 /// How long a session lasts: it ends after `idle` without use (each use
@@ -65,6 +68,8 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// The event streams open in this process, by session.
     pub streams: Arc<OpenStreams>,
+    /// Sign-in attempts per client address, in this process.
+    pub sign_in_attempts: Arc<AttemptLimiter>,
     /// How far the test clock moved this server's time, in seconds; always
     /// 0 outside test mode.
     clock_offset: Arc<AtomicI64>,
@@ -74,6 +79,7 @@ impl AppState {
     pub fn new(db: SqlitePool, config: Config) -> Self {
         AppState {
             writer: crate::db::writer(&db),
+            sign_in_attempts: Arc::new(AttemptLimiter::new(&config.sign_in)),
             db,
             config: Arc::new(config),
             live: Live::new(),

@@ -611,3 +611,62 @@ async fn reads_carry_an_etag_and_unchanged_ones_come_back_as_304() {
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert!(refused.headers.get(header::ETAG).is_none());
 }
+
+/// Every `$ref` under `value`, as the schema name it points to.
+fn refs(value: &serde_json::Value, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v.as_str()) {
+                    ("$ref", Some(target)) => found.push(target.to_owned()),
+                    _ => refs(v, found),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_true_to_the_wire() {
+    let app = TestApp::seeded().await;
+    let doc = app.get("/api/v1/openapi.json", None).await.json();
+    // Every reference resolves (`CaseSort` once did not).
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    assert!(found.iter().any(|r| r == "#/components/schemas/CaseSort"));
+    for target in &found {
+        let name = target
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{target} points outside the schemas"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{target} does not exist"
+        );
+    }
+    // The list's filters are query parameters, not path parameters.
+    let params = doc["paths"]["/api/v1/cases"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    assert!(params.len() >= 10);
+    assert!(params.iter().all(|p| p["in"] == "query"), "{params:?}");
+    // Refusals are documented as what the server sends.
+    let mut refusals = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let content = response["content"].as_object().unwrap();
+                    assert!(
+                        content.keys().all(|k| k == "application/problem+json"),
+                        "{method} {path} {status}: {:?}",
+                        content.keys()
+                    );
+                    refusals += 1;
+                }
+            }
+        }
+    }
+    assert!(refusals > 50, "{refusals} refusals documented");
+}

@@ -272,6 +272,7 @@ async fn a_stream_that_falls_behind_is_told_to_resync() {
                 version,
                 status: Status::Submitted,
             },
+            None,
         );
     }
     let first = stream.next_within(ARRIVES).await.expect("an event");
@@ -294,4 +295,122 @@ async fn streams_end_when_the_server_shuts_down() {
     app.state.live.close();
     assert!(stream.next_within(ARRIVES).await.is_none());
     assert!(stream.ended);
+}
+
+#[tokio::test]
+async fn the_customer_hears_nothing_of_what_the_desk_does_internally() {
+    let app = TestApp::seeded().await;
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let lisa = app.sign_in(CUSTOMER_LISA).await;
+    let (id, desk_seen) = app.lisas_open_case(&anna).await;
+    let seen_by_lisa = app.case(&lisa, &id).await;
+    let mut anna_s = app.open_stream(&anna).await;
+    let mut lisa_s = app.open_stream(&lisa).await;
+
+    // A note, a hold and a drafted decision: the desk hears of each.
+    let mut desk_version = desk_seen;
+    app.write_once(
+        "POST",
+        &format!("/api/v1/cases/{id}/notes"),
+        &anna,
+        "internal-note",
+        &json!({ "version": desk_version, "body": "Check the courier's photos first." }),
+    )
+    .await
+    .ok();
+    desk_version += 1;
+    assert_eq!(
+        anna_s.next_about(&id, ARRIVES).await["version"],
+        desk_version
+    );
+    app.write(
+        "POST",
+        &format!("/api/v1/cases/{id}/hold"),
+        Some(&anna),
+        &json!({ "version": desk_version, "take_over": false }),
+    )
+    .await
+    .ok();
+    desk_version += 1;
+    assert_eq!(
+        anna_s.next_about(&id, ARRIVES).await["version"],
+        desk_version
+    );
+    desk_version = prepare(
+        &app,
+        &anna,
+        &id,
+        json!({ "kind": "reject", "note": "Outside the return window." }),
+    )
+    .await;
+    assert_eq!(
+        anna_s.next_about(&id, ARRIVES).await["version"],
+        desk_version
+    );
+
+    // Lisa's stream stays silent, and her copy of the case is as it was:
+    // the same version and time, no holder, no draft.
+    assert!(lisa_s.next_within(QUIET).await.is_none());
+    let now_seen = app.case(&lisa, &id).await;
+    assert_eq!(now_seen, seen_by_lisa);
+    assert!(now_seen["held_by_id"].is_null());
+    assert!(now_seen["summary"]["held_by"].is_null());
+    let listed = app
+        .get("/api/v1/cases?inbox=mine&per_page=200", Some(&lisa))
+        .await
+        .ok();
+    let row = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(row["version"], seen_by_lisa["version"]);
+    assert!(row["held_by"].is_null());
+
+    // Her reply with the version she saw is no conflict: nothing she could
+    // see changed.
+    let lisa_version = version(&seen_by_lisa);
+    let replied = app
+        .post_message(
+            &lisa,
+            &id,
+            lisa_version,
+            "lisa-reply",
+            "Here are more photos.",
+        )
+        .await;
+    assert_eq!(version(&replied), lisa_version + 1);
+    assert_eq!(
+        lisa_s.next_about(&id, ARRIVES).await["version"],
+        lisa_version + 1
+    );
+    assert_eq!(
+        anna_s.next_about(&id, ARRIVES).await["version"],
+        desk_version + 1
+    );
+
+    // Anna's answer is something Lisa sees: it reaches her stream with her
+    // version, and the version she held before is now stale.
+    app.post_message(
+        &anna,
+        &id,
+        desk_version + 1,
+        "anna-answer",
+        "Thank you, we will look.",
+    )
+    .await;
+    assert_eq!(
+        lisa_s.next_about(&id, ARRIVES).await["version"],
+        lisa_version + 2
+    );
+    app.write_once(
+        "POST",
+        &format!("/api/v1/cases/{id}/messages"),
+        &lisa,
+        "lisa-stale",
+        &json!({ "version": lisa_version + 1, "body": "Hello?" }),
+    )
+    .await
+    .problem(StatusCode::CONFLICT, "stale-version");
 }

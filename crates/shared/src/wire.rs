@@ -515,6 +515,10 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// With `429`: how many seconds to wait before trying again (also sent
+    /// as `Retry-After`), so the UI can say when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u64>,
 }
 
 /// `GET /api/v1/health`.

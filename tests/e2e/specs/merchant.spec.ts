@@ -148,7 +148,8 @@ test("signing out ends the session, from a case too", async ({ page }) => {
   await expect(inbox.rows.first()).toBeVisible();
   const id = await inbox.openFirstCase();
   await new CasePage(page).expectCase(id);
-  await page.getByRole("button", { name: /^Logga ut/ }).click();
+  await page.getByTestId("current-user").click();
+  await page.getByRole("button", { name: "Logga ut", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   await page.goto("/inbox/open");
   await expect(page).toHaveURL(/\/sign-in$/);

@@ -184,7 +184,7 @@ impl<'u> CaseWrite<'u> {
             tx,
             actor,
             status_before: case.status,
-            version: version + 1,
+            version: row.version,
             marketplace_id: row.marketplace_id,
             live: state.live.clone(),
             pages: state.pages.clone(),
@@ -279,6 +279,13 @@ impl<'u> CaseWrite<'u> {
     pub async fn commit(mut self) -> AppResult<()> {
         let events = std::mem::take(&mut self.events);
         let (case, actor, now) = (self.case.id.0, self.actor.id(), self.now);
+        let customer_sees = self.case.status != self.status_before
+            || events.iter().any(|(kind, _)| customer_sees(*kind));
+        let customer_version = if customer_sees {
+            Some(self.tx.bump_customer_version(case, now).await?)
+        } else {
+            None
+        };
         self.tx.insert_events(case, actor, now, events).await?;
         if self.case.status != self.status_before {
             let breached = matches!(self.actor, Actor::System);
@@ -290,25 +297,46 @@ impl<'u> CaseWrite<'u> {
             customer_id: self.case.customer_id,
             marketplace_id: self.marketplace_id,
         };
-        announce(
-            &self.pages,
-            &self.live,
-            owners,
-            CaseChanged {
-                id: self.case.id,
-                version: self.version,
-                status: self.case.status,
-            },
-        );
+        let change = CaseChanged {
+            id: self.case.id,
+            version: self.version,
+            status: self.case.status,
+        };
+        let customer_change = customer_version.map(|version| CaseChanged { version, ..change });
+        announce(&self.pages, &self.live, owners, change, customer_change);
         Ok(())
     }
+}
+
+/// Whether the customer sees a change recorded as `kind`. Notes, holds and
+/// drafted decisions are the desk's own: a write of only those leaves the
+/// customer's copy of the case as it was, their version included, and their
+/// stream silent.
+pub fn customer_sees(kind: EventKind) -> bool {
+    !matches!(
+        kind,
+        EventKind::NoteAdded
+            | EventKind::Held
+            | EventKind::Released
+            | EventKind::TakenOver
+            | EventKind::DecisionPrepared
+            | EventKind::PreparedDiscarded
+    )
 }
 
 /// What follows every committed change to a case (a write or a new case):
 /// before the write answers and before anyone hears of it, the cached pages
 /// of the inboxes holding the case are dropped, so the next read is fresh;
-/// then every stream that may see the case hears of the change.
-pub fn announce(pages: &PageCache, live: &Live, owners: CaseOwners, change: CaseChanged) {
+/// then every stream that may see the case hears of the change: the desk's
+/// of `change`, the customer's of `customer_change` (with their version),
+/// if the change is one they see.
+pub fn announce(
+    pages: &PageCache,
+    live: &Live,
+    owners: CaseOwners,
+    change: CaseChanged,
+    customer_change: Option<CaseChanged>,
+) {
     pages.changed(owners);
-    live.publish(owners, change);
+    live.publish(owners, change, customer_change);
 }

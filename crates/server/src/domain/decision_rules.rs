@@ -149,22 +149,7 @@ fn amount(decision: &Decision, claim: &Claim<'_>, default: Option<i64>) -> AppRe
 /// A refund (or a refund offered) is never more than what is left of the
 /// claimed value.
 pub fn check(decision: &Decision, claim: &Claim<'_>) -> AppResult<Checked> {
-    let note = decision
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned);
-    if note
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
-    {
-        return Err(AppError::field(
-            "note",
-            "too_long",
-            format!("at most {MAX_NOTE_CHARS} characters"),
-        ));
-    }
+    let note = super::text::optional("note", decision.note.as_deref(), MAX_NOTE_CHARS)?;
     let by_line = matches!(decision.kind, DecisionKind::Refund | DecisionKind::Proposal);
     if !by_line && !decision.lines.is_empty() {
         return Err(AppError::field(

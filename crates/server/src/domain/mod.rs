@@ -13,3 +13,4 @@ pub mod decisions;
 pub mod emails;
 pub mod posts;
 pub mod reports;
+pub mod text;

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::case_write::{CaseWrite, Recipient};
 use super::emails;
+use super::text;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::case_tx::Answering;
@@ -28,18 +29,12 @@ pub fn validate(input: &NewPost) -> AppResult<String> {
             format!("at most {MAX_FILES_PER_POST} files"),
         ));
     }
-    let body = input.body.trim();
-    if body.is_empty() {
-        return Err(AppError::field("body", "required", "write something first"));
-    }
-    if body.chars().count() > MAX_BODY_CHARS {
-        return Err(AppError::field(
-            "body",
-            "too_long",
-            format!("at most {MAX_BODY_CHARS} characters"),
-        ));
-    }
-    Ok(body.to_owned())
+    Ok(text::required(
+        "body",
+        &input.body,
+        MAX_BODY_CHARS,
+        "write something first",
+    )?)
 }
 
 /// Adds a message by the writer, without attachments (a proposal's offer

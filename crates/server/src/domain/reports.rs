@@ -75,16 +75,16 @@ pub fn check_input(input: &NewCase, errors: &mut FieldErrors) -> String {
             ),
         );
     }
-    let description = input.description.trim();
-    if description.is_empty() {
-        errors.add("description", "required", "say what happened");
-    } else if description.chars().count() > MAX_DESCRIPTION_CHARS {
-        errors.add(
-            "description",
-            "too_long",
-            format!("at most {MAX_DESCRIPTION_CHARS} characters"),
-        );
-    }
+    let description = super::text::required(
+        "description",
+        &input.description,
+        MAX_DESCRIPTION_CHARS,
+        "say what happened",
+    )
+    .unwrap_or_else(|e| {
+        errors.0.push(e);
+        String::new()
+    });
     if input.lines.is_empty() {
         errors.add(
             "lines",
@@ -107,7 +107,7 @@ pub fn check_input(input: &NewCase, errors: &mut FieldErrors) -> String {
             format!("file {twice} is named twice"),
         );
     }
-    description.to_owned()
+    description
 }
 
 /// Checks the claimed lines against the order's: each a line of the order,
@@ -298,15 +298,17 @@ pub async fn create(
         marketplace_id: order.marketplace_id,
     };
     // As every committed change: see `case_write::announce`.
+    let change = CaseChanged {
+        id: case_id,
+        version: 1,
+        status,
+    };
     announce(
         &state.pages,
         &state.live,
         owners,
-        CaseChanged {
-            id: case_id,
-            version: 1,
-            status,
-        },
+        change.clone(),
+        Some(change),
     );
     Ok(Attempt::Created(Created {
         id: case_id,

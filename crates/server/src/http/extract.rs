@@ -2,7 +2,7 @@
 //! bad value in a JSON body or a query string is reported against the
 //! field it came from.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 
 use claimdesk_shared::CaseId;
@@ -42,6 +42,19 @@ impl From<QueryRejection> for AppError {
         serde_field_error(&r.body_text())
     }
 }
+
+impl From<PathRejection> for AppError {
+    /// An id in a path that is not even of the right shape (`/files/abc`)
+    /// names nothing: not found, like an id the caller may not see.
+    fn from(_: PathRejection) -> Self {
+        AppError::NotFound
+    }
+}
+
+/// `axum::extract::Path` whose rejection is "not found".
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct ApiPath<T>(pub T);
 
 /// `axum::Json` whose rejections are problem details.
 #[derive(Debug, FromRequest)]

@@ -1,6 +1,8 @@
 //! The HTTP edge shared by the route modules: how an error goes out
-//! (`problem`) and how input comes in (`extract`).
+//! (`problem`, and `refusals` for those no handler wrote), how input comes
+//! in (`extract`), and the headers of every response (`headers`).
 
 pub mod extract;
 pub mod headers;
 pub mod problem;
+pub mod refusals;

@@ -41,6 +41,11 @@ fn parts(error: &AppError) -> (StatusCode, &'static str, &'static str) {
             kind,
             "The case does not allow this now",
         ),
+        AppError::TooManyAttempts { .. } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-attempts",
+            "Too many attempts",
+        ),
         AppError::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -56,6 +61,12 @@ pub fn problem(error: &AppError) -> Problem {
         AppError::Malformed(d) => Some(d.clone()),
         AppError::Forbidden(d) => Some((*d).to_owned()),
         AppError::Conflict { detail, .. } => Some(detail.clone()),
+        AppError::TooManyAttempts {
+            retry_after_seconds,
+        } => Some(format!(
+            "Try again in {} minutes",
+            retry_after_seconds.div_ceil(60)
+        )),
         _ => None,
     };
     let errors = match error {
@@ -68,6 +79,12 @@ pub fn problem(error: &AppError) -> Problem {
         status: status.as_u16(),
         detail,
         errors,
+        retry_after_seconds: match error {
+            AppError::TooManyAttempts {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            _ => None,
+        },
     }
 }
 
@@ -88,5 +105,9 @@ pub fn problem_response(problem: &Problem) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),
     );
+    if let Some(seconds) = problem.retry_after_seconds {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
     res
 }

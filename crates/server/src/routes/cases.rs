@@ -27,6 +27,7 @@ const MAX_AGE_DAYS: i64 = 100_000;
 
 /// Query of `GET /api/v1/cases`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CaseQuery {
     /// Which inbox; defaults to the role's first.
     pub inbox: Option<Inbox>,

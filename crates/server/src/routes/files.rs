@@ -1,13 +1,14 @@
 //! Downloading attachments and product images.
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::http::extract::ApiPath;
 use crate::state::AppState;
 use crate::store::files::{self, StoredFile};
 
@@ -21,7 +22,7 @@ use crate::store::files::{self, StoredFile};
 pub async fn file_get(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Response> {
     let StoredFile {
         filename,

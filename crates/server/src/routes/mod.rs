@@ -92,10 +92,9 @@ pub fn api(test_clock: bool) -> Router<AppState> {
             )),
         )
         .route("/files/{id}", get(files::file_get))
+        // A method a resource does not have gets axum's 405 with `Allow`,
+        // as a problem document (`http::refusals`).
         .fallback(|| async { AppError::NotFound })
-        .method_not_allowed_fallback(|| async {
-            AppError::Malformed("this method is not allowed on this resource".to_owned())
-        })
         .layer(axum::middleware::from_fn(crate::auth::csrf_guard))
         .layer(axum::middleware::from_fn(crate::etag::conditional_get))
 }

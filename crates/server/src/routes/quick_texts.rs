@@ -1,6 +1,6 @@
 //! Quick texts: each merchant's saved answers (and the support team's own).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use claimdesk_shared::quick_text::unknown_placeholders;
@@ -8,13 +8,17 @@ use claimdesk_shared::wire::{FieldError, Problem, QuickText, QuickTextInput};
 use claimdesk_shared::Role;
 
 use crate::auth::CurrentUser;
+use crate::domain::text;
 use crate::error::{AppError, AppResult};
-use crate::http::extract::ApiJson;
+use crate::http::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 use crate::store::quick_texts::{self, Owner, QuickTextFields};
 
 const MAX_TITLE_CHARS: usize = 100;
 const MAX_BODY_CHARS: usize = 5_000;
+/// The most quick texts one desk keeps: enough for every case type in every
+/// language, few enough for the picker to list them all.
+pub const MAX_PER_DESK: i64 = 500;
 
 /// Whose quick texts a user works with: their merchant's, or (support) the
 /// marketplace team's. Customers have none, and the routes do not exist for them.
@@ -35,36 +39,22 @@ fn owner(user: &CurrentUser) -> AppResult<Owner> {
 fn validate(input: &QuickTextInput) -> AppResult<QuickTextFields> {
     let (title, body) = (input.title.trim(), input.body.trim());
     let mut errors = Vec::new();
-    let mut error = |field: &str, code: &str, message: String| {
-        errors.push(FieldError {
-            field: field.into(),
-            code: code.into(),
-            message,
-        });
-    };
-    if title.is_empty() {
-        error("title", "required", "give the quick text a title".into());
-    } else if title.chars().count() > MAX_TITLE_CHARS {
-        error(
-            "title",
-            "too_long",
-            format!("at most {MAX_TITLE_CHARS} characters"),
-        );
+    if let Err(e) = text::required(
+        "title",
+        title,
+        MAX_TITLE_CHARS,
+        "give the quick text a title",
+    ) {
+        errors.push(e);
     }
-    if body.is_empty() {
-        error("body", "required", "write the text".into());
-    } else if body.chars().count() > MAX_BODY_CHARS {
-        error(
-            "body",
-            "too_long",
-            format!("at most {MAX_BODY_CHARS} characters"),
-        );
+    if let Err(e) = text::required("body", body, MAX_BODY_CHARS, "write the text") {
+        errors.push(e);
     } else if let Some(unknown) = unknown_placeholders(body).first() {
-        error(
-            "body",
-            "unknown_placeholder",
-            format!("{{{unknown}}} is not a placeholder"),
-        );
+        errors.push(FieldError {
+            field: "body".into(),
+            code: "unknown_placeholder".into(),
+            message: format!("{{{unknown}}} is not a placeholder"),
+        });
     }
     if errors.is_empty() {
         Ok(QuickTextFields {
@@ -98,7 +88,15 @@ pub async fn quick_texts_create(
 ) -> AppResult<(StatusCode, Json<QuickText>)> {
     let owner = owner(&user)?;
     let text = validate(&input)?;
-    let id = quick_texts::insert(&state.writer, owner, text, state.now()).await?;
+    let id = quick_texts::insert(&state.writer, owner, text, state.now(), MAX_PER_DESK)
+        .await?
+        .ok_or_else(|| {
+            AppError::field(
+                "quick_texts",
+                "too_many",
+                format!("a desk keeps at most {MAX_PER_DESK} quick texts; delete one first"),
+            )
+        })?;
     Ok((
         StatusCode::CREATED,
         Json(quick_texts::load(&state.db, owner, id).await?),
@@ -112,7 +110,7 @@ pub async fn quick_texts_create(
 pub async fn quick_texts_update(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<QuickTextInput>,
 ) -> AppResult<Json<QuickText>> {
     let owner = owner(&user)?;
@@ -141,7 +139,7 @@ pub async fn quick_texts_update(
 pub async fn quick_texts_delete(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
     let owner = owner(&user)?;
     if !quick_texts::delete(&state.writer, owner, id).await? {

@@ -1,14 +1,17 @@
 //! Signing in and out.
 
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
+use axum::{Extension, Json};
 use axum_extra::extract::cookie::CookieJar;
 use claimdesk_shared::wire::{FieldError, Me, Problem, SignIn};
 
 use crate::auth::{self, session_cookie, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::http::extract::ApiJson;
+use crate::sign_in_limits;
 use crate::state::AppState;
 use crate::store::users;
 
@@ -44,13 +47,18 @@ fn validate(input: &SignIn) -> Result<(), AppError> {
 
 /// Signs in with email and password; sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignIn,
-    responses((status = 200, body = Me), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Me), (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "Too many attempts; `Retry-After` says when to try again")))]
 pub async fn session_create(
     State(state): State<AppState>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
     jar: CookieJar,
     ApiJson(input): ApiJson<SignIn>,
 ) -> AppResult<(CookieJar, Json<Me>)> {
     validate(&input)?;
+    let account = sign_in_limits::account_key(&input.email);
+    let address = client.map(|Extension(ConnectInfo(addr))| addr.ip());
+    sign_in_limits::check(&state, &account, address).await?;
     let row = users::credentials(&state.db, input.email.trim()).await?;
     let password = input.password.clone();
     let hash = row
@@ -62,8 +70,12 @@ pub async fn session_create(
         .map_err(|e| AppError::Internal(e.into()))?;
     let user_id = match row {
         Some((id, _)) if matches => id,
-        _ => return Err(AppError::InvalidCredentials),
+        _ => {
+            sign_in_limits::failed(&state, &account, address).await?;
+            return Err(AppError::InvalidCredentials);
+        }
     };
+    sign_in_limits::succeeded(&state, &account).await?;
     let token = auth::create_session(&state, user_id).await?;
     let me = users::me(&state.db, user_id).await?;
     Ok((jar.add(session_cookie(&state, Some(token))), Json(me)))

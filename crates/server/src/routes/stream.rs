@@ -114,8 +114,16 @@ async fn next_event(mut follow: Follow) -> Option<(Result<Event, Infallible>, Fo
         tokio::select! {
             received = follow.changes.recv() => match received {
                 Ok(change) if follow.scope.sees(change.owners) => {
-                    let event = Event::default().event("case").data(&*change.json);
-                    return Some((Ok(event), follow));
+                    // A customer hears only of what they can see, with
+                    // their version of the case (`case_write::customer_sees`).
+                    let json = match follow.scope {
+                        Scope::Customer(_) => change.customer_json.as_deref(),
+                        _ => Some(&*change.json),
+                    };
+                    if let Some(json) = json {
+                        let event = Event::default().event("case").data(json);
+                        return Some((Ok(event), follow));
+                    }
                 }
                 Ok(_) => {}
                 Err(RecvError::Lagged(missed)) => {

@@ -50,8 +50,8 @@ struct DetailRest {
     outcome: Option<String>,
     decision_note: Option<String>,
     refunded_minor: i64,
-    version: i64,
     updated_at: DateTime<Utc>,
+    customer_updated_at: DateTime<Utc>,
     placed_at: DateTime<Utc>,
     delivered_at: Option<DateTime<Utc>>,
     total_minor: i64,
@@ -91,7 +91,8 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
     let mut qb = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
     qb.push(
         ", c.customer_id, c.order_id, c.description, c.held_by AS held_by_id, c.free_return,
-            c.outcome, c.decision_note, c.refunded_minor, c.updated_at, o.placed_at,
+            c.outcome, c.decision_note, c.refunded_minor, c.updated_at,
+            COALESCE(c.customer_updated_at, c.created_at) AS customer_updated_at, o.placed_at,
             o.delivered_at, o.total_minor, o.payout, cu.email AS customer_email, cu.customer_kind,
             cu.company, cu.address, c.prepared_decision, pb.name AS prepared_by_name,
             c.prepared_at, c.proposal_note, c.proposal_amount_minor, c.proposal_made_at,
@@ -205,7 +206,7 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
             })
             .collect(),
         description: detail.description,
-        held_by_id: detail.held_by_id,
+        held_by_id: detail.held_by_id.filter(|_| desk),
         free_return: detail.free_return,
         outcome: detail
             .outcome
@@ -229,8 +230,13 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
             Vec::new()
         },
         deadline: None,
-        version: detail.version,
-        updated_at: detail.updated_at,
+        // The summary holds the version the user sees.
+        version: summary.version,
+        updated_at: if desk {
+            detail.updated_at
+        } else {
+            detail.customer_updated_at
+        },
         prepared,
         proposal,
         summary,

@@ -36,10 +36,13 @@ pub(super) struct SummaryRow {
     auto_refund_cap_minor: i64,
     prepared_kind: Option<String>,
     version: i64,
+    customer_version: i64,
 }
 
 impl SummaryRow {
-    /// The row as the API sends it; the response clock only to the desk.
+    /// The row as the API sends it; the response clock, the hold and the
+    /// draft only to the desk, and to a customer their version of the case
+    /// (`case_write::customer_sees`).
     pub(super) fn into_summary(self, desk: bool) -> Result<CaseSummary, AppError> {
         let due_at = self.due_at.filter(|_| desk);
         let on_breach = due_at
@@ -58,7 +61,7 @@ impl SummaryRow {
             claimed_value_minor: self.claimed_value_minor,
             currency: self.currency,
             created_at: self.created_at,
-            held_by: self.held_by,
+            held_by: self.held_by.filter(|_| desk),
             due_at,
             on_breach,
             // What the desk drafted stays with the desk.
@@ -66,7 +69,11 @@ impl SummaryRow {
                 Some(kind) => Some(decision_kind(&kind)?),
                 None => None,
             },
-            version: self.version,
+            version: if desk {
+                self.version
+            } else {
+                self.customer_version
+            },
         })
     }
 }
@@ -76,7 +83,7 @@ pub(super) const SUMMARY_SELECT: &str = "SELECT c.id, c.kind, c.reason, c.status
         o.number AS order_number, o.legacy_number, c.claimed_value_minor, o.currency,
         c.created_at, h.name AS held_by, c.due_at,
         c.claimed_value_minor - c.refunded_minor AS open_claim_minor, mk.auto_refund_cap_minor,
-        json_extract(c.prepared_decision, '$.kind') AS prepared_kind, c.version,
+        json_extract(c.prepared_decision, '$.kind') AS prepared_kind, c.version, c.customer_version,
         (SELECT ol.title FROM case_lines cl JOIN order_lines ol ON ol.id = cl.order_line_id
           WHERE cl.case_id = c.id ORDER BY ol.id LIMIT 1) AS product_title";
 

@@ -34,6 +34,9 @@ pub struct ClaimedCase {
     pub free_return: bool,
     pub claimed_value_minor: i64,
     pub refunded_minor: i64,
+    /// The case's version after the claim. (The customer's version moves
+    /// at commit, if the write is one the customer sees: `case_write`.)
+    pub version: i64,
 }
 
 /// The request a write answers: its user, `Idempotency-Key` and
@@ -135,12 +138,18 @@ impl Tx {
             idempotency::push_case_answer(&mut claim, answer, id, now);
             claim.push("; ");
         }
+        // A customer saw (and claims) the version of what customers see;
+        // the desk, the version every change moves.
+        let seen = match scope {
+            Some(Scope::Customer(_)) => "c.customer_version",
+            _ => "c.version",
+        };
         claim
             .push("UPDATE cases AS c SET version = version + 1, updated_at = ")
             .push_bind(now)
             .push(" WHERE c.id = ")
             .push_bind(id.0)
-            .push(" AND c.version = ")
+            .push(format_args!(" AND {seen} = "))
             .push_bind(version);
         if let Some(scope) = scope {
             claim.push(" AND ");
@@ -148,7 +157,7 @@ impl Tx {
         }
         claim.push(
             " RETURNING id, order_id, merchant_id, customer_id, marketplace_id, status, handler,
-                held_by, free_return, claimed_value_minor, refunded_minor",
+                held_by, free_return, claimed_value_minor, refunded_minor, version",
         );
         let claimed: Option<ClaimedCase> = claim
             .build_query_as()
@@ -158,7 +167,8 @@ impl Tx {
         if let Some(case) = claimed {
             return Ok(case);
         }
-        let mut exists = QueryBuilder::<Sqlite>::new("SELECT c.version FROM cases c WHERE c.id = ");
+        let mut exists =
+            QueryBuilder::<Sqlite>::new(format!("SELECT {seen} FROM cases c WHERE c.id = "));
         exists.push_bind(id.0);
         if let Some(scope) = scope {
             exists.push(" AND ");
@@ -175,6 +185,23 @@ impl Tx {
                 format!("the case changed since you loaded it (you saw version {version}, it is now {current}); reload it"),
             ),
         })
+    }
+
+    /// Records that the customer can see this write's change: their
+    /// version of the case moves; answers it.
+    pub async fn bump_customer_version(
+        &mut self,
+        case_id: i64,
+        now: DateTime<Utc>,
+    ) -> AppResult<i64> {
+        Ok(sqlx::query_scalar(
+            "UPDATE cases SET customer_version = customer_version + 1, customer_updated_at = ?
+             WHERE id = ? RETURNING customer_version",
+        )
+        .bind(now)
+        .bind(case_id)
+        .fetch_one(&mut *self.0)
+        .await?)
     }
 
     /// Inserts `events` of case `case_id` by `actor` (`None`: the system),

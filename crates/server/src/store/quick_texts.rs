@@ -82,27 +82,38 @@ pub async fn list(db: &Db, owner: Owner) -> AppResult<Vec<QuickText>> {
     rows.into_iter().map(Row::into_wire).collect()
 }
 
-/// Adds a quick text; returns its id.
+/// Adds a quick text, unless the desk has `at_most` already; returns its
+/// id, `None` when the desk is full.
 pub async fn insert(
     writer: &SqlitePool,
     owner: Owner,
     text: QuickTextFields,
     now: DateTime<Utc>,
-) -> AppResult<i64> {
-    Ok(sqlx::query(
+    at_most: i64,
+) -> AppResult<Option<i64>> {
+    // One statement: the count and the insert cannot be split by another
+    // writer, so a desk never ends up above `at_most`.
+    let mut qb = QueryBuilder::<Sqlite>::new(
         "INSERT INTO quick_texts (marketplace_id, merchant_id, title, locale, body, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(owner.marketplace_id)
-    .bind(owner.merchant_id)
-    .bind(text.title)
-    .bind(text.locale.as_str())
-    .bind(text.body)
-    .bind(now)
-    .bind(now)
-    .execute(writer)
-    .await?
-    .last_insert_rowid())
+         SELECT ",
+    );
+    qb.push_bind(owner.marketplace_id)
+        .push(", ")
+        .push_bind(owner.merchant_id)
+        .push(", ")
+        .push_bind(text.title)
+        .push(", ")
+        .push_bind(text.locale.as_str())
+        .push(", ")
+        .push_bind(text.body)
+        .push(", ")
+        .push_bind(now)
+        .push(", ")
+        .push_bind(now)
+        .push(" WHERE (SELECT COUNT(*) FROM quick_texts WHERE ");
+    owner.push_filter(&mut qb);
+    qb.push(") < ").push_bind(at_most).push(" RETURNING id");
+    Ok(qb.build_query_scalar().fetch_optional(writer).await?)
 }
 
 /// Replaces quick text `id` if it is `owner`'s and still at `version`;
