@@ -20,7 +20,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 # other two roles"); each feature's cost is in BENCHMARKS.md.
 SPA_BUDGET_BYTES ?= 320000
 
-.PHONY: run test setup setup-test spa server-release lint test-native test-wasm test-e2e size bench clean-data
+.PHONY: run test setup setup-test spa server-release lint test-native test-api test-wasm test-e2e size bench clean-data
 
 run: setup spa server-release
 	@echo
@@ -36,7 +36,7 @@ run: setup spa server-release
 
 # The size budget is checked where the SPA is compressed, in the same pass.
 test: SIZE_FLAGS = --budget $(SPA_BUDGET_BYTES)
-test: setup-test lint test-native spa test-wasm test-e2e
+test: setup-test lint test-native test-api spa test-wasm test-e2e
 	@echo "make test: all checks passed"
 
 setup:
@@ -72,6 +72,12 @@ size:
 bench: setup spa server-release
 	@scripts/setup.sh bench
 	node bench/run.mjs
+
+# The API against its OpenAPI document (Schemathesis, 20 generated requests
+# per operation and role) with the debug server built by test-native.
+test-api:
+	cargo build -p claimdesk-server
+	scripts/api-fuzz.sh 20
 
 test-wasm:
 	cargo test --target wasm32-unknown-unknown -p claimdesk

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever claimdesk needs and is missing, and nothing twice.
 #   scripts/setup.sh build   the SPA toolchain (wasm target, Trunk, wasm-bindgen, wasm-opt)
-#   scripts/setup.sh test    the above, plus Chromium, ChromeDriver and the e2e packages
+#   scripts/setup.sh test    the above, plus Chromium, ChromeDriver, the e2e packages and Schemathesis
 #   scripts/setup.sh bench   the build toolchain, plus Chromium and the benchmark's packages
 # The recipe (and why each piece is fetched the way it is) is in
 # ARCHITECTURE.md, "Toolchain". Tools land in ~/.cargo/bin and ./.tools.
@@ -66,6 +66,19 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   else
     echo "Chromium is missing. Install it with: sudo apt-get install -y chromium chromium-driver" >&2
     exit 1
+  fi
+fi
+
+# Schemathesis and the OpenAPI validator (scripts/api-fuzz.sh), from PyPI
+# into a virtualenv of their own.
+if [ "$mode" = test ]; then
+  fuzz_pins="schemathesis==4.32.5 openapi-spec-validator==0.9.0"
+  if [ "$(cat .tools/venv/.pins 2>/dev/null)" != "$fuzz_pins" ]; then
+    say "installing $fuzz_pins into .tools/venv"
+    python3 -m venv .tools/venv
+    # shellcheck disable=SC2086 # the pins are words
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check $fuzz_pins
+    echo "$fuzz_pins" > .tools/venv/.pins
   fi
 fi
 

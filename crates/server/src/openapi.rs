@@ -3,15 +3,20 @@
 
 use axum::Json;
 use claimdesk_shared::{CaseSort, Inbox, Kind, Reason};
+use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::RefOr;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes;
 
 /// Every refusal of the API is a problem document (`http::problem`), sent
 /// as `application/problem+json`; the annotations name its body type only,
-/// so this says the media type once, for every 4xx and 5xx.
+/// so this says the media type once, for every 4xx and 5xx. Each operation
+/// also gets a `default` response: any refusal it does not list (a body
+/// that is not JSON, a signed-out caller, a URI too long, a server error)
+/// is a problem document too.
 struct ProblemMediaType;
 
 impl Modify for ProblemMediaType {
@@ -32,14 +37,28 @@ impl Modify for ProblemMediaType {
 }
 
 fn problems_as_problem_json(operation: &mut Operation) {
+    let default = ResponseBuilder::new()
+        .description("Any other refusal, as RFC 9457 problem details")
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build();
+    operation
+        .responses
+        .responses
+        .entry("default".to_owned())
+        .or_insert(RefOr::T(default));
     for (status, response) in &mut operation.responses.responses {
         let RefOr::T(response) = response else {
             continue;
         };
-        if !(status.starts_with('4') || status.starts_with('5')) {
+        if !(status.starts_with('4') || status.starts_with('5') || status == "default") {
             continue;
         }
-        if let Some(content) = response.content.remove("application/json") {
+        if let Some(content) = response.content.shift_remove("application/json") {
             response
                 .content
                 .insert("application/problem+json".to_owned(), content);

@@ -306,3 +306,41 @@ async fn a_desk_keeps_at_most_500_quick_texts() {
     assert_eq!(other.status, StatusCode::CREATED);
     let _: Value = other.json();
 }
+
+#[tokio::test]
+async fn a_report_keeps_hostile_text_exactly() {
+    let app = TestApp::seeded().await;
+    let lisa = app.sign_in(CUSTOMER_LISA).await;
+    let orders = app.get("/api/v1/orders", Some(&lisa)).await.ok();
+    let (order, line) = orders
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|o| {
+            let line = o["lines"]
+                .as_array()?
+                .iter()
+                .find(|l| l["claimable_quantity"].as_i64() > Some(0))?;
+            Some((o["id"].clone(), line["id"].clone()))
+        })
+        .expect("an order with something left to claim");
+    let description = CORPUS.join("\n");
+    let reply = app
+        .write_once(
+            "POST",
+            "/api/v1/cases",
+            &lisa,
+            "hostile-report",
+            &json!({ "order_id": order, "kind": "complaint", "reason": "damaged",
+                     "description": description, "lines": [{ "line_id": line, "quantity": 1 }] }),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let id = reply.json()["summary"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.case(&lisa, &id).await["description"], description);
+}
