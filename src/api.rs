@@ -4,8 +4,8 @@
 
 use claimdesk_shared::wire::{
     Attachment, BulkResult, BulkSend, CaseDetail, CasePage, CaseToggles, CustomerOrder, Decision,
-    EventView, FieldError, InboxCount, Me, MessageView, NewCase, NewPost, NoteView, Problem,
-    QuickText, QuickTextInput, SignIn, TakeHold, UpdateMe, Versioned,
+    Dispute, EventView, FieldError, HandBack, InboxCount, Me, MessageView, NewCase, NewPost,
+    NewRating, NoteView, Problem, QuickText, QuickTextInput, SignIn, TakeHold, UpdateMe, Versioned,
 };
 use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason};
 use gloo_net::http::{Request, RequestBuilder};
@@ -461,6 +461,26 @@ pub async fn accept_proposal(
     key: String,
 ) -> Result<CaseDetail, ApiError> {
     send_once(&format!("/cases/{id}/proposal/accept"), &key, &input).await
+}
+
+/// The customer says the problem is solved (the case closes).
+pub async fn resolve(id: CaseId, input: Versioned, key: String) -> Result<CaseDetail, ApiError> {
+    send_once(&format!("/cases/{id}/resolve"), &key, &input).await
+}
+
+/// The customer rates the support of a closed case (or changes the rating).
+pub async fn rate(id: CaseId, input: NewRating) -> Result<CaseDetail, ApiError> {
+    send_json(Request::post(&format!("{BASE}/cases/{id}/rating")), &input).await
+}
+
+/// The customer disputes the rejection: the platform decides.
+pub async fn dispute(id: CaseId, input: Dispute, key: String) -> Result<CaseDetail, ApiError> {
+    send_once(&format!("/cases/{id}/dispute"), &key, &input).await
+}
+
+/// Support gives a platform case back to the merchant, with a note.
+pub async fn hand_back(id: CaseId, input: HandBack, key: String) -> Result<CaseDetail, ApiError> {
+    send_once(&format!("/cases/{id}/hand-back"), &key, &input).await
 }
 
 /// Marks the returned parcel as arrived (and refunds).

@@ -1,6 +1,6 @@
 //! The translated names of the domain's vocabularies.
 
-use claimdesk_shared::{Inbox, Kind, Locale, Outcome, Reason, Role, Status};
+use claimdesk_shared::{Inbox, Kind, Locale, Outcome, PlatformReason, Reason, Role, Status};
 
 use crate::I18n;
 
@@ -16,7 +16,18 @@ pub fn inbox(i18n: I18n, inbox: Inbox) -> &'static str {
         Inbox::Prepared => t_string!(i18n, inbox_prepared),
         Inbox::Mine => t_string!(i18n, inbox_mine),
         Inbox::PlatformReview => t_string!(i18n, inbox_platform_review),
+        Inbox::Escalated => t_string!(i18n, inbox_escalated),
+        Inbox::Disputes => t_string!(i18n, inbox_disputes),
         Inbox::All => t_string!(i18n, inbox_all),
+    }
+}
+
+/// Why the platform has a case, as the desk reads it.
+pub fn platform_reason(i18n: I18n, reason: PlatformReason) -> &'static str {
+    match reason {
+        PlatformReason::Routed => t_string!(i18n, platform_reason_routed),
+        PlatformReason::Escalated => t_string!(i18n, platform_reason_escalated),
+        PlatformReason::Disputed => t_string!(i18n, platform_reason_disputed),
     }
 }
 
@@ -127,6 +138,7 @@ pub fn field_error(i18n: I18n, code: &str) -> &'static str {
         "unsupported_type" => t_string!(i18n, err_unsupported_type),
         "unknown_placeholder" => t_string!(i18n, err_unknown_placeholder),
         "nul_character" => t_string!(i18n, err_nul_character),
+        "too_late" => t_string!(i18n, err_too_late),
         _ => t_string!(i18n, err_invalid),
     }
 }
@@ -141,6 +153,7 @@ pub fn outcome(i18n: I18n, outcome: Outcome) -> &'static str {
         Outcome::ProposalAccepted => t_string!(i18n, outcome_proposal_accepted),
         Outcome::AutoRefund => t_string!(i18n, outcome_auto_refund),
         Outcome::Rejected => t_string!(i18n, outcome_rejected),
+        Outcome::CustomerResolved => t_string!(i18n, outcome_customer_resolved),
     }
 }
 
@@ -181,5 +194,9 @@ pub fn event(i18n: I18n, event: &claimdesk_shared::wire::EventView, role: Role) 
         K::PreparedDiscarded => t_string!(i18n, event_prepared_discarded).to_owned(),
         K::ProposalMade => t_string!(i18n, event_proposal_made).to_owned(),
         K::ProposalAccepted => t_string!(i18n, event_proposal_accepted).to_owned(),
+        K::CustomerResolved => t_string!(i18n, event_customer_resolved).to_owned(),
+        K::Rated => t_string!(i18n, event_rated).to_owned(),
+        K::Disputed => t_string!(i18n, event_disputed).to_owned(),
+        K::HandedBack => t_string!(i18n, event_handed_back).to_owned(),
     }
 }

@@ -1,5 +1,5 @@
 use claimdesk_shared::wire::{CaseAlert, CaseDetail};
-use claimdesk_shared::{CaseId, Handler, Inbox, Role};
+use claimdesk_shared::{CaseId, Handler, Inbox, Role, Status};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -14,7 +14,11 @@ use crate::components::error_view::ErrorView;
 use crate::components::event_timeline::EventTimeline;
 use crate::components::notes_panel::NotesPanel;
 use crate::components::proposal_card::ProposalCard;
+use crate::components::rating_form::RatingForm;
+use crate::components::rating_view::RatingView;
+use crate::components::reason_form::{Purpose, ReasonForm};
 use crate::components::receipt::Receipt;
+use crate::components::resolve_card::ResolveCard;
 use crate::components::status_badge::StatusBadge;
 use crate::fetched::Fetched;
 use crate::format;
@@ -139,24 +143,47 @@ fn CaseView(
         .deadline
         .clone()
         .map(|deadline| view! { <DeadlineDetails deadline=deadline/> });
+    let platform_reason = case.platform_reason.filter(|_| desk).map(|reason| {
+        view! { <p class="alert alert-info" role="note">{move || labels::platform_reason(i18n, reason)}</p> }
+    });
     let aside = if desk {
+        // Support may give a platform case back to the merchant; the
+        // customer's rating shows once given.
+        let hand_back = (role == Role::Support && summary.status == Status::PlatformReview)
+            .then(|| view! { <ReasonForm case=case.clone() purpose=Purpose::HandBack/> });
+        let rating = case.rating.clone().map(|rating| {
+            view! {
+                <section class="card" aria-labelledby="customer-rating-heading">
+                    <h2 id="customer-rating-heading">{move || t_string!(i18n, rating_customer_title)}</h2>
+                    <RatingView rating=rating/>
+                </section>
+            }
+        });
         view! {
             <aside class="case-aside">
                 {open.then(|| view! { <CaseTools case=case.clone() me=me/> })}
                 <DecisionPanel case=case role=role/>
+                {hand_back}
+                {rating}
             </aside>
         }
         .into_any()
     } else {
-        // The customer's side: the merchant's open proposal, or the outcome.
+        // The customer's side: the merchant's open proposal and "solved";
+        // once closed, the outcome, a dispute while it may be, the rating.
+        let dispute = case
+            .disputable_until
+            .map(|_| view! { <ReasonForm case=case.clone() purpose=Purpose::Dispute/> });
         view! {
             <aside class="case-aside">
-                {open.then(|| view! { <ProposalCard case=case.clone()/> })}
+                {open.then(|| view! { <ProposalCard case=case.clone()/> <ResolveCard case=case.clone()/> })}
                 {(!open).then(|| view! {
                     <section class="card" aria-labelledby="outcome-heading">
                         <h2 id="outcome-heading">{move || t_string!(i18n, outcome_title)}</h2>
-                        <Decided case=case/>
+                        <Decided case=case.clone()/>
                     </section>
+                    {dispute}
+                    <RatingForm case=case/>
                 })}
             </aside>
         }
@@ -178,6 +205,7 @@ fn CaseView(
             {move || stale.get().then(|| view! { <p class="alert alert-warn" role="alert">{move || t_string!(i18n, err_conflict_stale)}</p> })}
             {alerts}
             {platform.then(|| view! { <p class="alert alert-info" role="note">{move || t_string!(i18n, handled_by_platform)}</p> })}
+            {platform_reason}
             <div class="case-body with-aside">
                 <div class="case-main">
                     <nav class="tabs" aria-label=move || t_string!(i18n, case_sections)>{tabs}</nav>

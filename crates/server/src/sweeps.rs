@@ -5,7 +5,7 @@
 //! follow exactly as when a person acts.
 
 use chrono::{DateTime, Duration, Utc};
-use claimdesk_shared::{CaseAction, CaseId, EventKind, Outcome};
+use claimdesk_shared::{CaseAction, CaseId, EventKind, Outcome, PlatformReason};
 use serde_json::json;
 
 use crate::domain::case_write::{CaseWrite, Recipient};
@@ -226,7 +226,10 @@ async fn act(
             let to = write.next_status(CaseAction::Escalate)?;
             // The platform decides now: a decision the merchant prepared
             // can no longer be sent.
-            write.tx().hand_to_platform(id.0).await?;
+            write
+                .tx()
+                .hand_to_platform(id.0, PlatformReason::Escalated)
+                .await?;
             write.set_status(to).await?;
             write
                 .notify(

@@ -204,6 +204,29 @@ fn matrix(t: &Target) -> Vec<(&'static str, Call, [u16; 8])> {
             keyed(stale(json!({}))),
             [401, 404, 404, 404, 409, 404, 404, 404],
         ),
+        // Closing the loop: the customer's steps, and support's hand-back.
+        (
+            "POST /api/v1/cases/{id}/resolve",
+            keyed(stale(json!({}))),
+            [401, 404, 404, 404, 409, 404, 404, 404],
+        ),
+        // No version: the target is open, so its customer hears it cannot
+        // be rated yet.
+        (
+            "POST /api/v1/cases/{id}/rating",
+            json_call(json!({ "score": "up" })),
+            [401, 404, 404, 404, 409, 404, 404, 404],
+        ),
+        (
+            "POST /api/v1/cases/{id}/dispute",
+            keyed(stale(json!({ "reason": "It was broken" }))),
+            [401, 404, 404, 404, 409, 404, 404, 404],
+        ),
+        (
+            "POST /api/v1/cases/{id}/hand-back",
+            keyed(stale(json!({ "note": "Yours again" }))),
+            [401, 404, 404, 404, 404, 404, 409, 404],
+        ),
         (
             "PUT /api/v1/cases/{id}/prepared",
             json_call(stale(json!({ "kind": "refund" }))),

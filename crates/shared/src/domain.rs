@@ -147,6 +147,24 @@ impl Handler {
 }
 
 string_enum! {
+    /// Why the platform handles a case (`platform_review`): a reason the
+    /// marketplace keeps, a response time run out above the auto-refund
+    /// cap, or a rejection the customer disputed. Support's inboxes split
+    /// on it.
+    PlatformReason { Routed = "routed", Escalated = "escalated", Disputed = "disputed" }
+}
+
+string_enum! {
+    /// A customer's verdict on the support a case got.
+    RatingScore { Up = "up", Down = "down" }
+}
+
+/// How long after a rejection the customer may dispute it, in days.
+pub const DISPUTE_DAYS: i64 = 14;
+/// How long after rating the customer may change the rating, in days.
+pub const RATING_CHANGE_DAYS: i64 = 7;
+
+string_enum! {
     /// Whether the marketplace pays the merchant for the order yet.
     Payout { Pending = "pending", Blocked = "blocked", Released = "released" }
 }
@@ -282,6 +300,8 @@ string_enum! {
         ProposalAccepted = "proposal_accepted",
         AutoRefund = "auto_refund",
         Rejected = "rejected",
+        /// The customer marked the problem solved.
+        CustomerResolved = "customer_resolved",
     }
 }
 
@@ -307,5 +327,13 @@ string_enum! {
         ProposalMade = "proposal_made",
         /// The customer accepted the desk's proposal.
         ProposalAccepted = "proposal_accepted",
+        /// The customer said the problem is solved.
+        CustomerResolved = "customer_resolved",
+        /// The customer rated the support (or changed the rating).
+        Rated = "rated",
+        /// The customer disputed the rejection: the platform decides.
+        Disputed = "disputed",
+        /// Support handed the case back to the merchant, with a note.
+        HandedBack = "handed_back",
     }
 }

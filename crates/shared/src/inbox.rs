@@ -18,8 +18,10 @@ string_enum! {
         Prepared = "prepared",
         // Customer inbox.
         Mine = "mine",
-        // Support inboxes.
+        // Support inboxes: the platform's cases by why it has them, then all.
         PlatformReview = "platform_review",
+        Escalated = "escalated",
+        Disputes = "disputes",
         All = "all",
     }
 }
@@ -38,7 +40,12 @@ impl Inbox {
                 Inbox::Prepared,
             ],
             Role::Customer => &[Inbox::Mine],
-            Role::Support => &[Inbox::PlatformReview, Inbox::All],
+            Role::Support => &[
+                Inbox::PlatformReview,
+                Inbox::Escalated,
+                Inbox::Disputes,
+                Inbox::All,
+            ],
         }
     }
 
@@ -49,7 +56,9 @@ impl Inbox {
             Inbox::Parked => &[Status::AwaitingCustomer, Status::AwaitingReturn],
             Inbox::Approved => &[Status::Resolved],
             Inbox::Rejected => &[Status::Rejected],
-            Inbox::Platform | Inbox::PlatformReview => &[Status::PlatformReview],
+            Inbox::Platform | Inbox::PlatformReview | Inbox::Escalated | Inbox::Disputes => {
+                &[Status::PlatformReview]
+            }
             Inbox::HeldByMe | Inbox::Prepared => &[
                 Status::Submitted,
                 Status::AwaitingMerchant,
@@ -57,6 +66,17 @@ impl Inbox {
                 Status::AwaitingReturn,
             ],
             Inbox::Mine | Inbox::All => &[],
+        }
+    }
+
+    /// Which of the platform's cases a support inbox holds (by
+    /// `PlatformReason`); `None` for every other inbox.
+    pub const fn platform_reason(self) -> Option<crate::PlatformReason> {
+        match self {
+            Inbox::PlatformReview => Some(crate::PlatformReason::Routed),
+            Inbox::Escalated => Some(crate::PlatformReason::Escalated),
+            Inbox::Disputes => Some(crate::PlatformReason::Disputed),
+            _ => None,
         }
     }
 
@@ -107,6 +127,10 @@ mod tests {
             (Inbox::Mine, Role::Customer, true),
             (Inbox::Mine, Role::Support, false),
             (Inbox::PlatformReview, Role::Support, true),
+            (Inbox::Escalated, Role::Support, true),
+            (Inbox::Disputes, Role::Support, true),
+            (Inbox::Disputes, Role::Merchant, false),
+            (Inbox::Escalated, Role::Customer, false),
             (Inbox::All, Role::Merchant, false),
             (Inbox::Prepared, Role::Merchant, true),
             (Inbox::Prepared, Role::Customer, false),

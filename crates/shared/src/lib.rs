@@ -17,8 +17,8 @@ pub mod wire;
 
 pub use case_id::CaseId;
 pub use domain::{
-    CaseSort, CustomerKind, EventKind, Handler, Kind, Locale, Outcome, Payout, Reason, Role,
-    BREACH_WARNING_HOURS,
+    CaseSort, CustomerKind, EventKind, Handler, Kind, Locale, Outcome, Payout, PlatformReason,
+    RatingScore, Reason, Role, BREACH_WARNING_HOURS, DISPUTE_DAYS, RATING_CHANGE_DAYS,
 };
 pub use inbox::Inbox;
 pub use status::{CaseAction, Status, TransitionError};

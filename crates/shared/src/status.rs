@@ -59,6 +59,8 @@ pub enum CaseAction {
     AutoRefund,
     /// Fourteen days awaiting the customer without a reply.
     NoReplyTimeout,
+    /// Support gives a platform case back to the merchant to answer.
+    HandBack,
 }
 
 /// Why an action is refused.
@@ -126,6 +128,10 @@ impl Status {
                     Err(TransitionError::InvalidInStatus)
                 }
             }
+            A::HandBack if role == Role::Support => match self {
+                S::PlatformReview => Ok(S::AwaitingMerchant),
+                _ => Err(TransitionError::InvalidInStatus),
+            },
             A::NoReplyTimeout if role == Role::Support => match self {
                 S::AwaitingCustomer => Ok(S::Rejected),
                 _ => Err(TransitionError::InvalidInStatus),

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    CustomerKind, EventKind, Handler, Kind, Locale, Outcome, Payout, Reason, Role,
+    CustomerKind, EventKind, Handler, Kind, Locale, Outcome, Payout, PlatformReason, RatingScore,
+    Reason, Role,
 };
 use crate::{CaseId, Inbox, Status};
 
@@ -202,6 +203,62 @@ pub struct CaseDetail {
     /// (the customer sees it too).
     #[serde(default)]
     pub proposal: Option<Proposal>,
+    /// The customer's rating of the support, once given.
+    #[serde(default)]
+    pub rating: Option<Rating>,
+    /// Why the platform has the case, while it does.
+    #[serde(default)]
+    pub platform_reason: Option<PlatformReason>,
+    /// Until when the customer may dispute the rejection (rejected cases,
+    /// for 14 days; `None` otherwise or once disputed).
+    #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
+    pub disputable_until: Option<DateTime<Utc>>,
+}
+
+/// The customer's rating of a closed case's support.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Rating {
+    pub score: RatingScore,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
+    pub rated_at: DateTime<Utc>,
+    /// Until when the customer may change it.
+    #[serde(deserialize_with = "crate::timestamp::utc")]
+    pub changeable_until: DateTime<Utc>,
+}
+
+/// `POST /cases/{id}/rating`: rate the support of a closed case (again,
+/// within 7 days, to change it).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewRating {
+    pub score: RatingScore,
+    /// Up to 1,000 characters.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// `POST /cases/{id}/dispute`: the customer, within 14 days of a
+/// rejection, asks the platform to decide.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Dispute {
+    pub version: i64,
+    /// Why the rejection is wrong (up to 2,000 characters).
+    pub reason: String,
+}
+
+/// `POST /cases/{id}/hand-back`: support gives a platform case back to
+/// the merchant to answer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HandBack {
+    pub version: i64,
+    /// What the merchant should do, for the merchant (up to 2,000
+    /// characters).
+    pub note: String,
 }
 
 /// A decision drafted on a case (the "concept"), to be sent later, alone or

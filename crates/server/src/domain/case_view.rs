@@ -16,9 +16,11 @@ use crate::user::CurrentUser;
 pub async fn detail(state: &AppState, scope: Scope, id: CaseId) -> AppResult<CaseDetail> {
     let stored = case_detail::load(&state.db, scope, id).await?;
     let mut detail = stored.detail;
+    let now = state.now();
     if let Some((row, history)) = stored.clock {
-        detail.deadline = clock::compute(row, history, state.now())?.view();
+        detail.deadline = clock::compute(row, history, now)?.view();
     }
+    detail.disputable_until = detail.disputable_until.filter(|until| *until > now);
     Ok(detail)
 }
 

@@ -157,6 +157,32 @@ impl<'u> CaseWrite<'u> {
         Self::open(state, Actor::System, None, id, version, now, None).await
     }
 
+    /// Opens a write on case `id` as `user` at the version it has now, for
+    /// a change to what is the user's alone (a rating): nobody else's
+    /// change can be overwritten by it, and the write's lock keeps the
+    /// version read current until the claim.
+    pub async fn begin_current(
+        state: &AppState,
+        user: &'u CurrentUser,
+        id: CaseId,
+    ) -> AppResult<CaseWrite<'u>> {
+        let scope = Scope::of(user);
+        let mut tx = Tx::begin(&state.writer).await?;
+        let version = tx.seen_version(id, scope).await?;
+        let actor = Actor::User(user);
+        Self::claim(
+            state,
+            tx,
+            actor,
+            Some(scope),
+            id,
+            version,
+            state.now(),
+            None,
+        )
+        .await
+    }
+
     async fn open(
         state: &AppState,
         actor: Actor<'u>,
@@ -166,7 +192,20 @@ impl<'u> CaseWrite<'u> {
         now: DateTime<Utc>,
         answering: Option<Answering<'_>>,
     ) -> AppResult<CaseWrite<'u>> {
-        let mut tx = Tx::begin(&state.writer).await?;
+        let tx = Tx::begin(&state.writer).await?;
+        Self::claim(state, tx, actor, scope, id, version, now, answering).await
+    }
+
+    async fn claim(
+        state: &AppState,
+        mut tx: Tx,
+        actor: Actor<'u>,
+        scope: Option<Scope>,
+        id: CaseId,
+        version: i64,
+        now: DateTime<Utc>,
+        answering: Option<Answering<'_>>,
+    ) -> AppResult<CaseWrite<'u>> {
         let row = tx.claim_case(id, version, now, scope, answering).await?;
         let case = CaseState {
             id: CaseId(row.id),
@@ -321,6 +360,8 @@ pub fn customer_sees(kind: EventKind) -> bool {
             | EventKind::TakenOver
             | EventKind::DecisionPrepared
             | EventKind::PreparedDiscarded
+            // The hand-back's note is the desk's; its status change is not.
+            | EventKind::HandedBack
     )
 }
 

@@ -24,7 +24,9 @@ pub fn decision(
         Outcome::ReturnLabel => format!("Your claim {case} is approved. Make your return label in claimdesk (postage is yours), send the item back, and you will be refunded when it arrives.{extra}"),
         Outcome::ReturnRefund => format!("We received your return for {case} and refunded you."),
         Outcome::Rejected => format!("Your claim {case} was not approved.{extra}\n\nYou can dispute this within 14 days."),
-        Outcome::ProposalAccepted | Outcome::AutoRefund => format!("Your claim {case} is resolved.{extra}"),
+        Outcome::ProposalAccepted | Outcome::AutoRefund | Outcome::CustomerResolved => {
+            format!("Your claim {case} is resolved.{extra}")
+        }
     };
     (format!("Update on your claim {case}"), body)
 }
@@ -155,5 +157,37 @@ pub fn case_received(
             "Your {kind} claim {id} on order {} is registered. {who} will answer you in claimdesk, and you will get an email when they do.",
             order_numbers(order)
         ),
+    )
+}
+
+/// The merchant is told that `customer` marked case `id` solved.
+pub fn customer_resolved(id: CaseId, customer: &str) -> (String, String) {
+    (
+        format!("Case {id}: the customer's problem is solved"),
+        format!("{customer} marked case {id} as solved. The case is closed; nothing more is needed from you."),
+    )
+}
+
+/// The merchant is told that the rejection of case `id` is disputed.
+pub fn disputed_to_merchant(id: CaseId, customer: &str, reason: &str) -> (String, String) {
+    (
+        format!("Case {id}: the customer disputes your rejection"),
+        format!("{customer} disputed the rejection of case {id}. The marketplace's support team now reviews it and decides; you can follow the case in claimdesk.\n\nThe customer wrote:\n\n{reason}"),
+    )
+}
+
+/// The customer's confirmation that the dispute arrived.
+pub fn disputed_to_customer(id: CaseId) -> (String, String) {
+    (
+        format!("We received your dispute of claim {id}"),
+        format!("The marketplace's support team now reviews claim {id} and decides. You will get an email when they do."),
+    )
+}
+
+/// The merchant is told that support handed case `id` back, and why.
+pub fn handed_back(id: CaseId, support: &str, note: &str) -> (String, String) {
+    (
+        format!("Case {id} is back with you"),
+        format!("{support} of the marketplace's support team handed case {id} back to you. It is in your Open inbox with a new response time.\n\n{note}"),
     )
 }

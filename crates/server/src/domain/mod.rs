@@ -8,6 +8,7 @@
 pub mod case_tools;
 pub mod case_view;
 pub mod case_write;
+pub mod closing;
 pub mod decision_rules;
 pub mod decisions;
 pub mod emails;

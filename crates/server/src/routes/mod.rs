@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod case_tools;
 pub mod cases;
+pub mod closing;
 pub mod deadline;
 pub mod decisions;
 pub mod events;
@@ -69,6 +70,10 @@ pub fn api(test_clock: bool) -> Router<AppState> {
             "/cases/{id}/proposal/accept",
             post(decisions::proposal_accept),
         )
+        .route("/cases/{id}/resolve", post(closing::resolve_create))
+        .route("/cases/{id}/rating", post(closing::rating_create))
+        .route("/cases/{id}/dispute", post(closing::dispute_create))
+        .route("/cases/{id}/hand-back", post(closing::hand_back_create))
         .route("/prepared/send", post(prepared::prepared_send))
         .route("/cases/{id}/hold", post(case_tools::hold_take))
         .route("/cases/{id}/release", post(case_tools::hold_release))

@@ -642,6 +642,22 @@ impl Seeder {
             case_id += 1;
             k += 1;
         }
+        // Why the platform has each of its cases: a reason it keeps, or (a
+        // reason the merchant handles) alternately a response time run out
+        // and a rejection disputed, so each support inbox has cases.
+        let kept: Vec<String> = Reason::MERCHANT_HANDLED_BY_DEFAULT
+            .iter()
+            .map(|r| format!("'{}'", r.as_str()))
+            .collect();
+        sqlx::query(&format!(
+            "UPDATE cases SET platform_reason = CASE
+                 WHEN reason NOT IN ({kept}) THEN 'routed'
+                 WHEN id % 2 = 0 THEN 'escalated' ELSE 'disputed' END
+             WHERE handler = 'platform'",
+            kept = kept.join(", ")
+        ))
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 }

@@ -2,17 +2,18 @@
 //! decision, prepared decision, proposal and the desk's alerts, in one
 //! query for the case's own columns.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use claimdesk_shared::wire::{
     Attachment, CaseAlert, CaseDetail, CaseSummary, CustomerView, OrderLineView, OrderView,
-    PreparedDecision, Proposal,
+    PreparedDecision, Proposal, Rating,
 };
-use claimdesk_shared::CaseId;
+use claimdesk_shared::{CaseId, DISPUTE_DAYS, RATING_CHANGE_DAYS};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::case_list::{summary_joins, SummaryRow, SUMMARY_SELECT};
 use super::case_tx::StoredDecision;
 use super::clock::{history_on, ClockRow, History};
+use super::closing::StoredRating;
 use super::{column, file_url, json_column, Db};
 use crate::error::{AppError, AppResult};
 use crate::scope::Scope;
@@ -66,6 +67,13 @@ struct DetailRest {
     proposal_note: Option<String>,
     proposal_amount_minor: Option<i64>,
     proposal_made_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    rating: StoredRating,
+    platform_reason: Option<String>,
+    /// (Also the summary's: one column read twice.)
+    status: String,
+    closed_at: Option<DateTime<Utc>>,
+    disputed_before: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -96,7 +104,10 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
             o.delivered_at, o.total_minor, o.payout, cu.email AS customer_email, cu.customer_kind,
             cu.company, cu.address, c.prepared_decision, pb.name AS prepared_by_name,
             c.prepared_at, c.proposal_note, c.proposal_amount_minor, c.proposal_made_at,
-            mk.country, mk.time_zone, mk.high_value_threshold_minor, c.free_exchange",
+            mk.country, mk.time_zone, mk.high_value_threshold_minor, c.free_exchange,
+            c.rating, c.rating_comment, c.rated_at, c.platform_reason, c.closed_at,
+            EXISTS (SELECT 1 FROM events d WHERE d.case_id = c.id AND d.kind = 'disputed')
+                AS disputed_before",
     );
     qb.push(concat!(
         summary_joins!(),
@@ -239,6 +250,29 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
         },
         prepared,
         proposal,
+        rating: match (detail.rating.score(), detail.rating.rated_at) {
+            (Some(score), Some(rated_at)) => Some(Rating {
+                score,
+                comment: detail.rating.rating_comment.clone(),
+                rated_at,
+                changeable_until: rated_at + Duration::days(RATING_CHANGE_DAYS),
+            }),
+            _ => None,
+        },
+        platform_reason: detail
+            .platform_reason
+            .as_deref()
+            .filter(|_| detail.status == "platform_review")
+            .map(|r| column(r, "platform reason"))
+            .transpose()?,
+        // A rejected case may be disputed for a while after it closed.
+        // (`case_view` drops it once past; a rejection is disputed once).
+        disputable_until: match (detail.status.as_str(), detail.closed_at) {
+            ("rejected", Some(at)) if !detail.disputed_before => {
+                Some(at + Duration::days(DISPUTE_DAYS))
+            }
+            _ => None,
+        },
         summary,
     };
     Ok(StoredDetail { detail, clock })

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{CasePage, CaseSummary, InboxCount, OnBreach};
-use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason, Role, Status};
+use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, PlatformReason, Reason, Role, Status};
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::{column, decision_kind, Db};
@@ -203,6 +203,10 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, filters: &Filters<'_>) {
         // Written out: the partial index of prepared cases (migration 0009).
         qb.push(" AND c.prepared = 1");
     }
+    if let Some(reason) = filters.inbox.platform_reason() {
+        // Written out, like the statuses: the partial index (migration 0016).
+        qb.push(format!(" AND c.platform_reason = '{}'", reason.as_str()));
+    }
     if let Some(min) = filters.min_value {
         qb.push(" AND c.claimed_value_minor >= ").push_bind(min);
     }
@@ -387,13 +391,22 @@ pub async fn inbox_counts(
     user_id: i64,
     role: Role,
 ) -> AppResult<Vec<InboxCount>> {
-    let mut qb = QueryBuilder::<Sqlite>::new("SELECT c.status, COUNT(*) FROM cases c WHERE ");
+    // By status and, for support's inboxes, why the platform has the case.
+    let mut qb = QueryBuilder::<Sqlite>::new(
+        "SELECT c.status, c.platform_reason, COUNT(*) FROM cases c WHERE ",
+    );
     scope.push_case_filter(&mut qb);
-    qb.push(" GROUP BY c.status");
-    let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(db).await?;
+    qb.push(" GROUP BY c.status, c.platform_reason");
+    let rows: Vec<(String, Option<String>, i64)> = qb.build_query_as().fetch_all(db).await?;
     let by_status = rows
         .into_iter()
-        .map(|(status, count)| Ok((column::<Status>(&status, "status")?, count)))
+        .map(|(status, reason, count)| {
+            let reason = reason
+                .as_deref()
+                .map(|r| column::<PlatformReason>(r, "platform reason"))
+                .transpose()?;
+            Ok((column::<Status>(&status, "status")?, reason, count))
+        })
         .collect::<AppResult<Vec<_>>>()?;
     let held_by_me: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM cases WHERE held_by = ? AND status NOT IN ('resolved', 'rejected')",
@@ -421,10 +434,11 @@ pub async fn inbox_counts(
                 Inbox::Prepared => prepared,
                 _ => by_status
                     .iter()
-                    .filter(|(status, _)| {
-                        inbox.statuses().is_empty() || inbox.statuses().contains(status)
+                    .filter(|(status, reason, _)| {
+                        (inbox.statuses().is_empty() || inbox.statuses().contains(status))
+                            && inbox.platform_reason().is_none_or(|r| Some(r) == *reason)
                     })
-                    .map(|(_, count)| count)
+                    .map(|(_, _, count)| count)
                     .sum(),
             },
         })

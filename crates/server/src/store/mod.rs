@@ -14,6 +14,7 @@ pub mod case_detail;
 pub mod case_list;
 pub mod case_tx;
 pub mod clock;
+pub mod closing;
 pub mod events;
 pub mod files;
 pub mod idempotency;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{CustomerOrder, CustomerOrderLine, NewCase};
-use claimdesk_shared::{CaseId, Handler, Reason, Status};
+use claimdesk_shared::{CaseId, Handler, PlatformReason, Reason, Status};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::files::is_free_upload;
@@ -195,8 +195,9 @@ impl Tx {
         let input = case.input;
         let id = sqlx::query(
             "INSERT INTO cases (marketplace_id, merchant_id, customer_id, order_id, kind, reason, status,
-                handler, description, claimed_value_minor, free_exchange, version, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                handler, platform_reason, description, claimed_value_minor, free_exchange, version,
+                created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
         )
         .bind(case.order.marketplace_id)
         .bind(case.order.merchant_id)
@@ -206,6 +207,8 @@ impl Tx {
         .bind(input.reason.as_str())
         .bind(case.status.as_str())
         .bind(case.handler.as_str())
+        // A new case the platform has is one of a reason it keeps.
+        .bind((case.handler == Handler::Platform).then_some(PlatformReason::Routed.as_str()))
         .bind(case.description)
         .bind(case.claimed_value_minor)
         .bind(input.free_exchange)

@@ -1,6 +1,7 @@
 //! What the sweeps look for (`crate::sweeps`): cases whose time ran out.
 
 use chrono::{DateTime, Utc};
+use claimdesk_shared::PlatformReason;
 
 use super::case_tx::CLEAR_PREPARED;
 use super::{Db, Tx};
@@ -42,12 +43,17 @@ pub async fn due_between(
 }
 
 impl Tx {
-    /// Case `case_id` goes to the platform, which decides now: a decision
-    /// the merchant prepared can no longer be sent.
-    pub async fn hand_to_platform(&mut self, case_id: i64) -> AppResult<()> {
+    /// Case `case_id` goes to the platform for `reason`, which decides now:
+    /// a decision the merchant prepared can no longer be sent.
+    pub async fn hand_to_platform(
+        &mut self,
+        case_id: i64,
+        reason: PlatformReason,
+    ) -> AppResult<()> {
         sqlx::query(&format!(
-            "UPDATE cases SET handler = 'platform', {CLEAR_PREPARED} WHERE id = ?"
+            "UPDATE cases SET handler = 'platform', platform_reason = ?, {CLEAR_PREPARED} WHERE id = ?"
         ))
+        .bind(reason.as_str())
         .bind(case_id)
         .execute(&mut *self.0)
         .await?;

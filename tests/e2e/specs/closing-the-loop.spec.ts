@@ -1,0 +1,101 @@
+import { test, expect, expectAccessible, users, PASSWORD } from "../fixtures";
+import { request, Browser, Page } from "@playwright/test";
+import { SignInPage } from "../pages/sign-in-page";
+import { InboxPage } from "../pages/inbox-page";
+import { CasePage } from "../pages/case-page";
+
+/** Customers other specs sign in as: their cases are left alone here. */
+const TAKEN = [users.customer.email, "oskar.johansson@kund.example", "theo.magnusson@kund.example"];
+
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext({ locale: "en-GB" });
+  const page = await context.newPage();
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.signIn(email);
+  await expect(page.getByTestId("current-user")).toBeVisible();
+  return page;
+}
+
+test("a rejection is disputed, support hands it back, the customer closes it and rates", async ({ browser, baseURL }) => {
+  // Lumo's desk rejects one of its open cases (through the API: the
+  // decision's own screens are the decisions spec's).
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { "x-claimdesk-csrf": "1" } });
+  await api.post("/api/v1/session", { data: { email: users.otherMerchant.email, password: PASSWORD } });
+  const open = await (await api.get("/api/v1/cases?inbox=open&per_page=200")).json();
+  let picked: { id: string; version: number; customer: string } | undefined;
+  for (const item of open.items) {
+    const detail = await (await api.get(`/api/v1/cases/${item.id}`)).json();
+    const email: string = detail.customer.email;
+    if (email.endsWith("@kund.example") && !TAKEN.includes(email)) {
+      picked = { id: item.id, version: detail.version, customer: email };
+      break;
+    }
+  }
+  expect(picked, "Lumo has an open case of a consumer no other spec uses").toBeDefined();
+  const { id, customer } = picked!;
+  const rejected = await api.post(`/api/v1/cases/${id}/decision`, {
+    data: { version: picked!.version, kind: "reject", note: "Normal wear, not a defect." },
+    headers: { "idempotency-key": `e2e-reject-${id}` },
+  });
+  expect(rejected.status()).toBe(200);
+  await api.dispose();
+
+  // The customer (Swedish) disputes it, from the case.
+  const buyer = await signedIn(browser, customer);
+  await buyer.goto(`/cases/${id}/receipt`);
+  const buyerCase = new CasePage(buyer);
+  await buyerCase.expectCase(id);
+  await expect(buyerCase.status).toHaveText("Avslaget");
+  await expect(buyer.getByText(/Du kan bestrida till och med/)).toBeVisible();
+  await expectAccessible(buyer);
+  await buyer.getByLabel("Varför är avslaget fel?").fill("Lampan gick sönder efter två dagar, det är inte slitage.");
+  await buyer.getByRole("button", { name: "Bestrid avslaget" }).click();
+  await expect(buyerCase.status).toHaveText("Plattformen granskar");
+  await expect(buyer.getByRole("button", { name: "Bestrid avslaget" })).toHaveCount(0);
+
+  // Support finds it in Disputes and hands it back with a note.
+  const support = await signedIn(browser, users.support.email);
+  await support.getByRole("link", { name: /^Disputes/ }).click();
+  const disputes = new InboxPage(support);
+  await disputes.expectHeading("Disputes");
+  await disputes.search.fill(id);
+  await expect(disputes.caseLinks()).toHaveText([id]);
+  await expectAccessible(support);
+  await disputes.caseLinks().first().click();
+  await expect(support.getByText("Disputed: the customer contests the rejection.")).toBeVisible();
+  await support.getByLabel("Note for the merchant").fill("The photos show a defect: offer a replacement.");
+  await expectAccessible(support);
+  await support.getByRole("button", { name: "Hand back" }).click();
+  const supportCase = new CasePage(support);
+  await expect(supportCase.status).toHaveText("Customer replied");
+
+  // Lumo's agent has it in Open again, with support's note.
+  const desk = await signedIn(browser, users.otherMerchant.email);
+  const open2 = new InboxPage(desk);
+  await open2.search.fill(id);
+  await expect(open2.caseLinks()).toHaveText([id]);
+  await desk.goto(`/cases/${id}/notes`);
+  await expect(new CasePage(desk).posts.filter({ hasText: "offer a replacement" })).toHaveCount(1);
+
+  // The customer says it is solved, then rates the support.
+  await buyer.reload();
+  await expect(buyerCase.status).toHaveText("Pågår");
+  await buyer.getByRole("button", { name: "Mitt problem är löst" }).click();
+  await buyer.getByRole("button", { name: "Bekräfta" }).click();
+  await expect(buyerCase.status).toHaveText("Löst");
+  await buyer.getByLabel("Bra", { exact: true }).check();
+  await buyer.getByLabel("Kommentar (valfri)").fill("Tack för hjälpen!");
+  await expectAccessible(buyer);
+  await buyer.getByRole("button", { name: "Skicka betyg" }).click();
+  await expect(buyer.getByTestId("rating")).toContainText("Bra");
+  await expect(buyer.getByText(/Du kan ändra ditt betyg till och med/)).toBeVisible();
+
+  // The desk sees the rating on the case.
+  await desk.goto(`/cases/${id}/receipt`);
+  await expect(desk.getByRole("heading", { name: "Kundens betyg" })).toBeVisible();
+  await expect(desk.getByTestId("rating")).toContainText("Bra");
+  await expect(desk.getByText("Tack för hjälpen!")).toBeVisible();
+  await expectAccessible(desk);
+  for (const page of [buyer, support, desk]) await page.context().close();
+});
