@@ -463,6 +463,12 @@ pub async fn accept_proposal(
     send_once(&format!("/cases/{id}/proposal/accept"), &key, &input).await
 }
 
+/// Where case `id`'s return label is made and downloaded (a link, not a
+/// fetch: the browser saves the PDF).
+pub fn return_label_url(id: CaseId) -> String {
+    format!("{BASE}/cases/{id}/return-label")
+}
+
 /// The customer says the problem is solved (the case closes).
 pub async fn resolve(id: CaseId, input: Versioned, key: String) -> Result<CaseDetail, ApiError> {
     send_once(&format!("/cases/{id}/resolve"), &key, &input).await

@@ -37,5 +37,6 @@ pub mod redirect;
 pub mod refund_lines;
 pub mod report_form;
 pub mod resolve_card;
+pub mod return_label_card;
 pub mod return_received;
 pub mod status_badge;

@@ -1,5 +1,5 @@
 use claimdesk_shared::wire::{CaseAlert, CaseDetail};
-use claimdesk_shared::{CaseId, Handler, Inbox, Role, Status};
+use claimdesk_shared::{CaseId, Handler, Inbox, Outcome, Role, Status};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -19,6 +19,7 @@ use crate::components::rating_view::RatingView;
 use crate::components::reason_form::{Purpose, ReasonForm};
 use crate::components::receipt::Receipt;
 use crate::components::resolve_card::ResolveCard;
+use crate::components::return_label_card::ReturnLabelCard;
 use crate::components::status_badge::StatusBadge;
 use crate::fetched::Fetched;
 use crate::format;
@@ -171,11 +172,14 @@ fn CaseView(
     } else {
         // The customer's side: the merchant's open proposal and "solved";
         // once closed, the outcome, a dispute while it may be, the rating.
+        let label = (case.outcome == Some(Outcome::ReturnLabel) || case.return_label.is_some())
+            .then(|| view! { <ReturnLabelCard case=case.clone()/> });
         let dispute = case
             .disputable_until
             .map(|_| view! { <ReasonForm case=case.clone() purpose=Purpose::Dispute/> });
         view! {
             <aside class="case-aside">
+                {label}
                 {open.then(|| view! { <ProposalCard case=case.clone()/> <ResolveCard case=case.clone()/> })}
                 {(!open).then(|| view! {
                     <section class="card" aria-labelledby="outcome-heading">

@@ -96,6 +96,7 @@ fn problems_as_problem_json(operation: &mut Operation) {
         routes::closing::rating_create,
         routes::closing::dispute_create,
         routes::closing::hand_back_create,
+        routes::return_label::return_label_get,
         routes::prepared::prepared_put,
         routes::prepared::prepared_delete,
         routes::prepared::prepared_send,

@@ -227,6 +227,13 @@ fn matrix(t: &Target) -> Vec<(&'static str, Call, [u16; 8])> {
             keyed(stale(json!({ "note": "Yours again" }))),
             [401, 404, 404, 404, 404, 404, 409, 404],
         ),
+        // Only a case approved with a return label has one: in scope, the
+        // target's answer is a conflict.
+        (
+            "GET /api/v1/cases/{id}/return-label",
+            bare(),
+            [401, 409, 404, 404, 409, 404, 409, 404],
+        ),
         (
             "PUT /api/v1/cases/{id}/prepared",
             json_call(stale(json!({ "kind": "refund" }))),

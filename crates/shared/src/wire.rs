@@ -213,6 +213,9 @@ pub struct CaseDetail {
     /// for 14 days; `None` otherwise or once disputed).
     #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
     pub disputable_until: Option<DateTime<Utc>>,
+    /// The return label, once made (`GET /cases/{id}/return-label`).
+    #[serde(default)]
+    pub return_label: Option<Attachment>,
 }
 
 /// The customer's rating of a closed case's support.

@@ -1,8 +1,12 @@
 import { test, expect, expectAccessible, users, PASSWORD } from "../fixtures";
 import { request, Browser, Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { SignInPage } from "../pages/sign-in-page";
 import { InboxPage } from "../pages/inbox-page";
 import { CasePage } from "../pages/case-page";
+
+// Both tests take one of Lumo's open cases: one after the other.
+test.describe.configure({ mode: "serial" });
 
 /** Customers other specs sign in as: their cases are left alone here. */
 const TAKEN = [users.customer.email, "oskar.johansson@kund.example", "theo.magnusson@kund.example"];
@@ -17,9 +21,10 @@ async function signedIn(browser: Browser, email: string): Promise<Page> {
   return page;
 }
 
-test("a rejection is disputed, support hands it back, the customer closes it and rates", async ({ browser, baseURL }) => {
-  // Lumo's desk rejects one of its open cases (through the API: the
-  // decision's own screens are the decisions spec's).
+/** Lumo's desk decides one of its open cases, of a consumer no other spec
+ * uses, through the API (the decision's own screens are the decisions
+ * spec's); returns the case id and its customer's email. */
+async function decideForLumo(baseURL: string, decision: Record<string, unknown>) {
   const api = await request.newContext({ baseURL, extraHTTPHeaders: { "x-claimdesk-csrf": "1" } });
   await api.post("/api/v1/session", { data: { email: users.otherMerchant.email, password: PASSWORD } });
   const open = await (await api.get("/api/v1/cases?inbox=open&per_page=200")).json();
@@ -33,13 +38,17 @@ test("a rejection is disputed, support hands it back, the customer closes it and
     }
   }
   expect(picked, "Lumo has an open case of a consumer no other spec uses").toBeDefined();
-  const { id, customer } = picked!;
-  const rejected = await api.post(`/api/v1/cases/${id}/decision`, {
-    data: { version: picked!.version, kind: "reject", note: "Normal wear, not a defect." },
-    headers: { "idempotency-key": `e2e-reject-${id}` },
+  const decided = await api.post(`/api/v1/cases/${picked!.id}/decision`, {
+    data: { version: picked!.version, ...decision },
+    headers: { "idempotency-key": `e2e-decide-${picked!.id}` },
   });
-  expect(rejected.status()).toBe(200);
+  expect(decided.status()).toBe(200);
   await api.dispose();
+  return { id: picked!.id, customer: picked!.customer };
+}
+
+test("a rejection is disputed, support hands it back, the customer closes it and rates", async ({ browser, baseURL }) => {
+  const { id, customer } = await decideForLumo(baseURL!, { kind: "reject", note: "Normal wear, not a defect." });
 
   // The customer (Swedish) disputes it, from the case.
   const buyer = await signedIn(browser, customer);
@@ -98,4 +107,25 @@ test("a rejection is disputed, support hands it back, the customer closes it and
   await expect(desk.getByText("Tack för hjälpen!")).toBeVisible();
   await expectAccessible(desk);
   for (const page of [buyer, support, desk]) await page.context().close();
+});
+
+test("the customer makes the return label, a real PDF, once", async ({ browser, baseURL }) => {
+  const { id, customer } = await decideForLumo(baseURL!, { kind: "return_label", note: "Send it back in its box." });
+  const buyer = await signedIn(browser, customer);
+  await buyer.goto(`/cases/${id}/receipt`);
+  await new CasePage(buyer).expectCase(id);
+  await expect(buyer.getByRole("heading", { name: "Din returetikett" })).toBeVisible();
+  await expectAccessible(buyer);
+  const [download] = await Promise.all([
+    buyer.waitForEvent("download"),
+    buyer.getByRole("link", { name: "Skapa returetiketten (PDF)" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`return-label-${id}.pdf`);
+  const bytes = readFileSync((await download.path())!);
+  expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+  expect(bytes.subarray(-6).toString()).toContain("%%EOF");
+  // Made once: the page now offers the same file to download again.
+  await buyer.reload();
+  await expect(buyer.getByRole("link", { name: "Ladda ner returetiketten (PDF)" })).toBeVisible();
+  await buyer.context().close();
 });

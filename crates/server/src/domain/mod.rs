@@ -14,4 +14,5 @@ pub mod decisions;
 pub mod emails;
 pub mod posts;
 pub mod reports;
+pub mod return_label;
 pub mod text;

@@ -2,6 +2,7 @@
 //! (`problem`, and `refusals` for those no handler wrote), how input comes
 //! in (`extract`), and the headers of every response (`headers`).
 
+pub mod download;
 pub mod extract;
 pub mod headers;
 pub mod problem;

@@ -14,6 +14,7 @@ pub mod posts;
 pub mod prepared;
 pub mod quick_texts;
 pub mod reports;
+pub mod return_label;
 pub mod session;
 pub mod stream;
 pub mod test_clock;
@@ -74,6 +75,10 @@ pub fn api(test_clock: bool) -> Router<AppState> {
         .route("/cases/{id}/rating", post(closing::rating_create))
         .route("/cases/{id}/dispute", post(closing::dispute_create))
         .route("/cases/{id}/hand-back", post(closing::hand_back_create))
+        .route(
+            "/cases/{id}/return-label",
+            get(return_label::return_label_get),
+        )
         .route("/prepared/send", post(prepared::prepared_send))
         .route("/cases/{id}/hold", post(case_tools::hold_take))
         .route("/cases/{id}/release", post(case_tools::hold_release))

@@ -49,6 +49,8 @@ pub struct MerchantSeed {
     pub marketplace_id: i64,
     pub name: &'static str,
     pub sku_prefix: &'static str,
+    /// Where returns go (the return label's "To").
+    pub return_address: &'static str,
     /// Two agents: (name, email, locale).
     pub agents: [(&'static str, &'static str, &'static str); 2],
     /// (title, unit price in minor units).
@@ -61,6 +63,7 @@ pub const MERCHANTS: [MerchantSeed; 5] = [
         marketplace_id: 1,
         name: "Nordic Home AB",
         sku_prefix: "NH",
+        return_address: "Returer, Lagervägen 12, 212 41 Malmö",
         agents: [
             ("Anna Lindqvist", "anna@nordichome.example", "en"),
             ("Erik Sjöberg", "erik@nordichome.example", "sv"),
@@ -79,6 +82,7 @@ pub const MERCHANTS: [MerchantSeed; 5] = [
         marketplace_id: 1,
         name: "Lumo Electronics",
         sku_prefix: "LE",
+        return_address: "Returavdelningen, Industrigatan 7, 417 07 Göteborg",
         agents: [
             ("Sara Nilsson", "sara@lumo.example", "sv"),
             ("Johan Ek", "johan@lumo.example", "en"),
@@ -97,6 +101,7 @@ pub const MERCHANTS: [MerchantSeed; 5] = [
         marketplace_id: 1,
         name: "Fjäll Outdoor",
         sku_prefix: "FO",
+        return_address: "Returer, Fjällgatan 3, 831 32 Östersund",
         agents: [
             ("Maja Holm", "maja@fjalloutdoor.example", "sv"),
             ("Olle Berg", "olle@fjalloutdoor.example", "sv"),
@@ -115,6 +120,7 @@ pub const MERCHANTS: [MerchantSeed; 5] = [
         marketplace_id: 2,
         name: "Tulp & Co",
         sku_prefix: "TC",
+        return_address: "Retouren, Havenweg 21, 3542 AD Utrecht",
         agents: [
             ("Daan Visser", "daan@tulpco.example", "nl"),
             ("Sanne de Boer", "sanne@tulpco.example", "en"),
@@ -133,6 +139,7 @@ pub const MERCHANTS: [MerchantSeed; 5] = [
         marketplace_id: 2,
         name: "Studio Klei",
         sku_prefix: "SK",
+        return_address: "Retouren, Kleiweg 5, 3051 GJ Rotterdam",
         agents: [
             ("Femke Bakker", "femke@studioklei.example", "nl"),
             ("Ruben Smit", "ruben@studioklei.example", "nl"),

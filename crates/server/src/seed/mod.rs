@@ -201,12 +201,14 @@ impl Seeder {
                 .split_once('@')
                 .map_or("merchant.example", |(_, d)| d);
             sqlx::query(
-                "INSERT INTO merchants (id, marketplace_id, name, email) VALUES (?, ?, ?, ?)",
+                "INSERT INTO merchants (id, marketplace_id, name, email, return_address)
+                 VALUES (?, ?, ?, ?, ?)",
             )
             .bind(merchant.id)
             .bind(merchant.marketplace_id)
             .bind(merchant.name)
             .bind(format!("claims@{domain}"))
+            .bind(merchant.return_address)
             .execute(&mut **tx)
             .await?;
             let mut agents = [0; 2];

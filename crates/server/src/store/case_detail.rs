@@ -74,6 +74,9 @@ struct DetailRest {
     status: String,
     closed_at: Option<DateTime<Utc>>,
     disputed_before: bool,
+    label_id: Option<i64>,
+    label_filename: Option<String>,
+    label_size: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -107,11 +110,14 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
             mk.country, mk.time_zone, mk.high_value_threshold_minor, c.free_exchange,
             c.rating, c.rating_comment, c.rated_at, c.platform_reason, c.closed_at,
             EXISTS (SELECT 1 FROM events d WHERE d.case_id = c.id AND d.kind = 'disputed')
-                AS disputed_before",
+                AS disputed_before,
+            rla.id AS label_id, rla.filename AS label_filename, rla.size AS label_size",
     );
     qb.push(concat!(
         summary_joins!(),
-        " LEFT JOIN users pb ON pb.id = c.prepared_by WHERE "
+        " LEFT JOIN users pb ON pb.id = c.prepared_by
+          LEFT JOIN return_labels rl ON rl.case_id = c.id
+          LEFT JOIN attachments rla ON rla.id = rl.attachment_id WHERE "
     ));
     scope.push_case_filter(&mut qb);
     qb.push(" AND c.id = ").push_bind(id.0);
@@ -271,6 +277,16 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
             ("rejected", Some(at)) if !detail.disputed_before => {
                 Some(at + Duration::days(DISPUTE_DAYS))
             }
+            _ => None,
+        },
+        return_label: match (detail.label_id, detail.label_filename) {
+            (Some(id), Some(filename)) => Some(Attachment {
+                id,
+                filename,
+                content_type: "application/pdf".to_owned(),
+                size: detail.label_size.unwrap_or_default(),
+                url: file_url(id),
+            }),
             _ => None,
         },
         summary,

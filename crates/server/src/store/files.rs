@@ -19,8 +19,9 @@ pub struct StoredFile {
 }
 
 /// File `id`, if `user` may see it: a product image of the user's
-/// marketplace, a photo or message file of a case in the user's scope, a
-/// note's file for the desk, or the user's own upload not attached yet.
+/// marketplace, a photo, message file or return label of a case in the
+/// user's scope, a note's file for the desk, or the user's own upload not
+/// attached yet.
 pub async fn visible(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Option<StoredFile>> {
     let mut qb = QueryBuilder::<Sqlite>::new(
         "SELECT a.filename, a.content_type, a.bytes FROM attachments a WHERE a.id = ",
@@ -35,6 +36,12 @@ pub async fn visible(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Option<S
     qb.push(
         ") OR EXISTS (SELECT 1 FROM message_attachments ma JOIN messages m ON m.id = ma.message_id
               JOIN cases c ON c.id = m.case_id WHERE ma.attachment_id = a.id AND ",
+    );
+    scope.push_case_filter(&mut qb);
+    // A case's return label, to everyone who sees the case.
+    qb.push(
+        ") OR EXISTS (SELECT 1 FROM return_labels rl JOIN cases c ON c.id = rl.case_id
+              WHERE rl.attachment_id = a.id AND ",
     );
     scope.push_case_filter(&mut qb);
     // Notes are the desk's: their files never reach a customer.

@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod posts;
 pub mod quick_texts;
 pub mod reports;
+pub mod return_labels;
 pub mod sessions;
 pub mod sign_in_failures;
 pub mod sweeps;
