@@ -139,6 +139,7 @@ pub fn field_error(i18n: I18n, code: &str) -> &'static str {
         "unknown_placeholder" => t_string!(i18n, err_unknown_placeholder),
         "nul_character" => t_string!(i18n, err_nul_character),
         "too_late" => t_string!(i18n, err_too_late),
+        "outside_window" => t_string!(i18n, err_outside_window),
         _ => t_string!(i18n, err_invalid),
     }
 }

@@ -13,6 +13,13 @@ use crate::routes::{AppRoute, CaseTab};
 use crate::session::use_session;
 use crate::write::Write;
 
+/// Whether the time to report a problem with `order` is over.
+fn window_closed(order: &CustomerOrder) -> bool {
+    order
+        .report_until
+        .is_some_and(|until| (until.timestamp_millis() as f64) < format::now_ms())
+}
+
 /// The report: the order, how many of each item are affected, the reason,
 /// what happened, photos, and for complaints whether an exchange is wanted.
 /// Each field says what is wrong with it, from the form's own checks or the
@@ -31,14 +38,14 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
     let slot = session.user().map(|me| ReportSlot::of(me.id));
     let saved = slot.as_ref().map(ReportSlot::load).unwrap_or_default();
     // Its order while there is still something to report on it, else the
-    // newest order with something left to report.
+    // newest order with something left to report, within its window.
     let start = orders
         .iter()
         .find(|o| o.id == saved.order_id)
         .or_else(|| {
             orders
                 .iter()
-                .find(|o| o.lines.iter().any(|l| l.claimable_quantity > 0))
+                .find(|o| !window_closed(o) && o.lines.iter().any(|l| l.claimable_quantity > 0))
         })
         .unwrap_or(&orders[0]);
     let saved_quantity = |line: &CustomerOrderLine| {
@@ -263,11 +270,30 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
         let text = message(field);
         move || text().is_some().then_some("true")
     };
+    // Until when the chosen order may be reported; said before the customer
+    // starts, and the form is closed once the time is over.
+    let closed = move || chosen().is_some_and(|o| window_closed(&o));
+    let window = move || {
+        chosen().and_then(|o| o.report_until).map(|until| {
+            let date = format::day(until.date_naive(), i18n.get_locale());
+            if closed() {
+                view! { <p id="report-window" class="alert alert-warn" role="note">{t_string!(i18n, report_window_closed, date = date).to_string()}</p> }.into_any()
+            } else {
+                view! { <p id="report-window" class="hint">{t_string!(i18n, report_window_open, date = date).to_string()}</p> }.into_any()
+            }
+        })
+    };
     view! {
         <form class="card report-form" on:submit=submit novalidate>
             <div class="field">
                 <label for="report-order">{move || t_string!(i18n, report_order)}</label>
-                <select id="report-order" on:change=on_order>{order_options}</select>
+                <select
+                    id="report-order"
+                    on:change=on_order
+                    aria-describedby=move || chosen().and_then(|o| o.report_until).map(|_| "report-window")
+                >{order_options}</select>
+                {window}
+                {error_line("order_id")}
             </div>
             <fieldset class="report-lines" aria-invalid=invalid("lines") aria-describedby="report-lines-error">
                 <legend>{move || t_string!(i18n, report_lines)}</legend>
@@ -307,7 +333,7 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
             <FilePicker files=files uploading=uploading/>
             {error_line("attachment_ids")}
             {move || general().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            <button type="submit" class="button primary" disabled=move || { write.pending() || uploading.get() > 0 }>
+            <button type="submit" class="button primary" disabled=move || { write.pending() || uploading.get() > 0 || closed() }>
                 {move || if write.pending() { t_string!(i18n, sending) } else { t_string!(i18n, report_submit) }}
             </button>
         </form>

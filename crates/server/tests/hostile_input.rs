@@ -309,7 +309,7 @@ async fn a_desk_keeps_at_most_500_quick_texts() {
 
 #[tokio::test]
 async fn a_report_keeps_hostile_text_exactly() {
-    let app = TestApp::seeded().await;
+    let app = TestApp::at_seed_time().await;
     let lisa = app.sign_in(CUSTOMER_LISA).await;
     let orders = app.get("/api/v1/orders", Some(&lisa)).await.ok();
     let (order, line) = orders

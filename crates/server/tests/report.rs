@@ -83,7 +83,7 @@ async fn footprint(app: &TestApp) -> [i64; 7] {
 
 #[tokio::test]
 async fn a_customers_orders_show_what_is_left_to_claim() {
-    let app = TestApp::seeded().await;
+    let app = TestApp::at_seed_time().await;
     let lisa = app.sign_in(CUSTOMER_LISA).await;
     let list = orders(&app, &lisa).await;
     let mine = app
@@ -157,7 +157,7 @@ async fn a_customers_orders_show_what_is_left_to_claim() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_reporting() {
-    let app = TestApp::seeded().await;
+    let app = TestApp::at_seed_time().await;
     let doc = app.get("/api/v1/openapi.json", None).await.json();
     assert!(doc["paths"]["/api/v1/orders"]["get"].is_object());
     let create = &doc["paths"]["/api/v1/cases"]["post"];
@@ -173,7 +173,7 @@ async fn the_openapi_document_describes_reporting() {
 
 #[tokio::test]
 async fn a_customer_reports_a_problem_and_the_merchant_has_it() {
-    let app = TestApp::seeded().await;
+    let app = TestApp::at_seed_time().await;
     let lisa = app.sign_in(CUSTOMER_LISA).await;
     let anna = app.sign_in(MERCHANT_NORDIC).await;
     let (order, line) = reportable(&app, &lisa).await;
@@ -357,7 +357,7 @@ async fn a_customer_reports_a_problem_and_the_merchant_has_it() {
 
 #[tokio::test]
 async fn concurrent_retries_create_one_case() {
-    let app = TestApp::seeded().await;
+    let app = TestApp::at_seed_time().await;
     let lisa = app.sign_in(CUSTOMER_LISA).await;
     let (order, line) = reportable(&app, &lisa).await;
     let body = json!({
@@ -393,7 +393,7 @@ async fn concurrent_retries_create_one_case() {
 
 #[tokio::test]
 async fn a_reason_the_marketplace_keeps_goes_to_the_platform() {
-    let app = TestApp::seeded().await;
+    let app = TestApp::at_seed_time().await;
     let lisa = app.sign_in(CUSTOMER_LISA).await;
     let anna = app.sign_in(MERCHANT_NORDIC).await;
     let support = app.sign_in(SUPPORT_SE).await;
@@ -458,7 +458,7 @@ type Expected = Option<(&'static str, &'static str)>;
 
 #[tokio::test]
 async fn refusals_name_their_field_and_change_nothing() {
-    let app = TestApp::seeded().await;
+    let app = TestApp::at_seed_time().await;
     let lisa = app.sign_in(CUSTOMER_LISA).await;
     let oskar = app.sign_in(CUSTOMER_OSKAR).await;
     let anna = app.sign_in(MERCHANT_NORDIC).await;
@@ -684,7 +684,7 @@ async fn refusals_name_their_field_and_change_nothing() {
 
 #[tokio::test]
 async fn the_new_case_reaches_the_merchants_streams() {
-    let app = TestApp::seeded().await;
+    let app = TestApp::at_seed_time().await;
     let lisa = app.sign_in(CUSTOMER_LISA).await;
     let anna = app.sign_in(MERCHANT_NORDIC).await;
     let erik = app.sign_in(MERCHANT_NORDIC_2).await;
@@ -745,4 +745,47 @@ async fn the_new_case_reaches_the_merchants_streams() {
     // What the desk refetches on hearing of it is fresh.
     assert_eq!(counts(anna.clone()).await, open_before + 1);
     assert!(app.case_ids(&erik, "open").await.contains(&id));
+}
+
+#[tokio::test]
+async fn a_problem_is_reported_within_the_marketplaces_window_only() {
+    let app = TestApp::at_seed_time().await;
+    let lisa = app.sign_in(CUSTOMER_LISA).await;
+    let (order, line) = reportable(&app, &lisa).await;
+    // Each delivered order says until when (Fyndmarknad: 30 days).
+    let delivered: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(order["delivered_at"].clone()).unwrap();
+    let until: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(order["report_until"].clone()).unwrap();
+    assert_eq!(until - delivered, chrono::Duration::days(30));
+    // A day after the window, the same report is refused on the order.
+    app.state.set_now(until + chrono::Duration::days(1));
+    let lisa = app.sign_in(CUSTOMER_LISA).await;
+    let before = footprint(&app).await;
+    let reply = app
+        .write_once(
+            "POST",
+            "/api/v1/cases",
+            &lisa,
+            "too-late",
+            &json!({ "order_id": order["id"], "kind": "complaint", "reason": "damaged",
+                     "description": "It broke.", "lines": [{ "line_id": line["id"], "quantity": 1 }] }),
+        )
+        .await;
+    let problem = reply.problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(problem["errors"][0]["field"], "order_id");
+    assert_eq!(problem["errors"][0]["code"], "outside_window");
+    assert_eq!(footprint(&app).await, before);
+    // Groothandel Plein keeps a 14-day window.
+    let bram = app.sign_in("bram@dewinkel.example").await;
+    let orders = orders(&app, &bram).await;
+    let delivered = orders
+        .iter()
+        .find(|o| o["delivered_at"].is_string())
+        .unwrap();
+    let (at, until): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) = (
+        serde_json::from_value(delivered["delivered_at"].clone()).unwrap(),
+        serde_json::from_value(delivered["report_until"].clone()).unwrap(),
+    );
+    assert_eq!(until - at, chrono::Duration::days(14));
 }

@@ -499,6 +499,10 @@ pub struct CustomerOrder {
     pub merchant_name: String,
     pub currency: String,
     pub lines: Vec<CustomerOrderLine>,
+    /// The last moment a problem may be reported (the marketplace's window
+    /// after delivery); `None` while the order is not delivered.
+    #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
+    pub report_until: Option<DateTime<Utc>>,
 }
 
 /// One line of a customer's order.
@@ -772,6 +776,7 @@ mod tests {
                 unit_price_minor: 64_900,
                 claimable_quantity: 1,
             }],
+            report_until: None,
         };
         let json = serde_json::to_string(&order).unwrap();
         assert_eq!(serde_json::from_str::<CustomerOrder>(&json).unwrap(), order);

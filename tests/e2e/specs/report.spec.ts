@@ -1,4 +1,5 @@
-import { expect, expectAccessible, users } from "../fixtures";
+import { expect, expectAccessible, users, PASSWORD } from "../fixtures";
+import { request } from "@playwright/test";
 import { testWithOwnServer } from "../own-server";
 import { SignInPage } from "../pages/sign-in-page";
 import { InboxPage } from "../pages/inbox-page";
@@ -141,4 +142,23 @@ test("a report whose answer was lost, sent again after a reload, is the same rep
   await page.goto("/report");
   await expect(page.getByLabel("What happened?")).toHaveValue("");
   expect(await cases()).toBe(before + 1);
+});
+
+test("an order past the marketplace's reporting window says so before the customer starts", async ({ page, baseURL }) => {
+  // Groothandel Plein keeps a 14-day window; Bram has older orders.
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { "x-claimdesk-csrf": "1" } });
+  await api.post("/api/v1/session", { data: { email: users.retailer.email, password: PASSWORD } });
+  const orders = await (await api.get("/api/v1/orders")).json();
+  await api.dispose();
+  const past = orders.find((o: { report_until?: string }) => o.report_until && Date.parse(o.report_until) < Date.now());
+  expect(past, "Bram has an order past its window").toBeDefined();
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.retailer.email);
+  await expect(page.getByTestId("current-user")).toBeVisible();
+  await page.goto("/report");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Een probleem met een bestelling melden");
+  await page.getByLabel("Bestelling", { exact: true }).selectOption(String(past.id));
+  await expect(page.getByRole("note")).toContainText("De termijn om een probleem met deze bestelling te melden is op");
+  await expect(page.getByRole("button", { name: "Melding versturen" })).toBeDisabled();
+  await expectAccessible(page);
 });

@@ -21,7 +21,7 @@ use crate::scope::CaseOwners;
 use crate::state::AppState;
 use crate::store::case_tx::Answering;
 use crate::store::outbox::Email;
-use crate::store::reports::{ClaimableLine, NewCaseRow};
+use crate::store::reports::{report_until, ClaimableLine, NewCaseRow};
 use crate::store::Tx;
 use crate::user::CurrentUser;
 
@@ -185,6 +185,19 @@ pub async fn create(
         return Ok(Attempt::Raced);
     }
     let order = tx.reported_order(input.order_id, user.id).await?;
+    if let Some(until) = report_until(order.delivered_at, order.reporting_window_days) {
+        if now > until {
+            errors.add(
+                "order_id",
+                "outside_window",
+                format!(
+                    "problems are reported within {} days of delivery; this order's time ended on {}",
+                    order.reporting_window_days,
+                    until.format("%Y-%m-%d")
+                ),
+            );
+        }
+    }
     let order_lines = tx.claimable_lines(user.id, input.order_id).await?;
     let claimed_value = check_lines(input, &order_lines, &mut errors);
     if !errors.has("attachment_ids") {

@@ -12,6 +12,8 @@ pub struct MarketplaceSeed {
     pub country: &'static str,
     pub high_value_threshold_minor: i64,
     pub auto_refund_cap_minor: i64,
+    /// Days after delivery a problem may be reported.
+    pub reporting_window_days: i64,
     pub order_prefix: &'static str,
     /// Wholesale buyers order more of each line.
     pub wholesale: bool,
@@ -27,6 +29,7 @@ pub const MARKETPLACES: [MarketplaceSeed; 2] = [
         country: "SE",
         high_value_threshold_minor: 80_000,
         auto_refund_cap_minor: 150_000,
+        reporting_window_days: 30,
         order_prefix: "FM-",
         wholesale: false,
     },
@@ -39,6 +42,7 @@ pub const MARKETPLACES: [MarketplaceSeed; 2] = [
         country: "NL",
         high_value_threshold_minor: 50_000,
         auto_refund_cap_minor: 100_000,
+        reporting_window_days: 14,
         order_prefix: "GP-",
         wholesale: true,
     },

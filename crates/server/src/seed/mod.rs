@@ -179,8 +179,9 @@ impl Seeder {
         for m in &MARKETPLACES {
             sqlx::query(
                 "INSERT INTO marketplaces (id, name, currency, locale, time_zone, country,
-                    high_value_threshold_minor, auto_refund_cap_minor, merchant_reasons)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    high_value_threshold_minor, auto_refund_cap_minor, merchant_reasons,
+                    reporting_window_days)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(m.id)
             .bind(m.name)
@@ -191,6 +192,7 @@ impl Seeder {
             .bind(m.high_value_threshold_minor)
             .bind(m.auto_refund_cap_minor)
             .bind(&reasons)
+            .bind(m.reporting_window_days)
             .execute(&mut **tx)
             .await?;
         }
@@ -334,9 +336,15 @@ impl Seeder {
             } else {
                 customers[self.rng.random_range(0..customers.len())]
             };
-            let placed_at = self.now
+            let mut placed_at = self.now
                 - Duration::days(self.rng.random_range(4..100))
                 - Duration::minutes(self.rng.random_range(0..1440));
+            // The demo customers' orders are recent (1 to 25 days), so that
+            // most are within the marketplace's reporting window (30 days on
+            // Fyndmarknad, 14 on Groothandel Plein: some of Bram's are not).
+            if customer_id == customers[0] {
+                placed_at = self.now - (self.now - placed_at) / 4;
+            }
             let delivered = placed_at + Duration::days(self.rng.random_range(1..5));
             let delivered_at = (delivered < self.now - Duration::hours(6)).then_some(delivered);
             let mp = &MARKETPLACES[marketplace];

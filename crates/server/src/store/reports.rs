@@ -21,6 +21,7 @@ struct OrderRow {
     delivered_at: Option<DateTime<Utc>>,
     merchant_name: String,
     currency: String,
+    reporting_window_days: i64,
 }
 
 /// An order line with what is left to claim on it.
@@ -74,8 +75,9 @@ pub async fn customer_orders(db: &Db, customer_id: i64) -> AppResult<Vec<Custome
     let mut conn = db.acquire().await?;
     let orders: Vec<OrderRow> = sqlx::query_as(
         "SELECT o.id, o.number, o.legacy_number, o.placed_at, o.delivered_at,
-                me.name AS merchant_name, o.currency
+                me.name AS merchant_name, o.currency, mk.reporting_window_days
          FROM orders o JOIN merchants me ON me.id = o.merchant_id
+         JOIN marketplaces mk ON mk.id = o.marketplace_id
          WHERE o.customer_id = ? ORDER BY o.placed_at DESC, o.id DESC",
     )
     .bind(customer_id)
@@ -104,11 +106,18 @@ pub async fn customer_orders(db: &Db, customer_id: i64) -> AppResult<Vec<Custome
             number: o.number,
             legacy_number: o.legacy_number,
             placed_at: o.placed_at,
+            report_until: report_until(o.delivered_at, o.reporting_window_days),
             delivered_at: o.delivered_at,
             merchant_name: o.merchant_name,
             currency: o.currency,
         })
         .collect())
+}
+
+/// The last moment a problem with an order delivered at `delivered_at`
+/// may be reported, under a window of `days`.
+pub fn report_until(delivered_at: Option<DateTime<Utc>>, days: i64) -> Option<DateTime<Utc>> {
+    delivered_at.map(|at| at + chrono::Duration::days(days))
 }
 
 /// The order a report is about, with its marketplace's policy and its
@@ -123,6 +132,8 @@ pub struct ReportedOrder {
     merchant_reasons: String,
     pub merchant_name: String,
     pub merchant_email: String,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub reporting_window_days: i64,
 }
 
 impl ReportedOrder {
@@ -158,7 +169,8 @@ impl Tx {
     ) -> AppResult<ReportedOrder> {
         sqlx::query_as(
             "SELECT o.marketplace_id, o.merchant_id, o.number, o.legacy_number, o.currency,
-                    mk.merchant_reasons, me.name AS merchant_name, me.email AS merchant_email
+                    mk.merchant_reasons, me.name AS merchant_name, me.email AS merchant_email,
+                    o.delivered_at, mk.reporting_window_days
              FROM orders o JOIN marketplaces mk ON mk.id = o.marketplace_id
              JOIN merchants me ON me.id = o.merchant_id
              WHERE o.id = ? AND o.customer_id = ?",

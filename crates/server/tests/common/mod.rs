@@ -189,6 +189,15 @@ impl TestApp {
         }
     }
 
+    /// `seeded`, with the server's clock at the seed's time: for tests of
+    /// what depends on how long ago the demo's orders were delivered (the
+    /// reporting window), whatever day the suite runs on.
+    pub async fn at_seed_time() -> TestApp {
+        let app = Self::seeded().await;
+        app.state.set_now(seed_now());
+        app
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let res = self.router.clone().oneshot(request).await.unwrap();
         let status = res.status();
