@@ -430,6 +430,12 @@ pub async fn orders() -> Result<Vec<CustomerOrder>, ApiError> {
     get("/orders").await
 }
 
+/// Support: the orders of its marketplace that `q` names (an order
+/// number, a legacy number or a customer's email), with their customer.
+pub async fn find_orders(q: &str) -> Result<Vec<CustomerOrder>, ApiError> {
+    get(&format!("/orders?q={}", js_sys::encode_uri_component(q))).await
+}
+
 /// Reports a problem with an order: the new case, as the customer sees it.
 pub async fn report(input: NewCase, key: String) -> Result<CaseDetail, ApiError> {
     send_once("/cases", &key, &input).await

@@ -95,11 +95,9 @@ fn Shell(me: Me, page: ChildrenFn) -> impl IntoView {
             <nav class="sidebar" aria-label=move || t_string!(i18n, nav_inboxes)>
                 <ul>{nav}</ul>
                 <ul class="nav-tools">
-                    {if role == Role::Customer {
-                        view! { <li><a href=AppRoute::Report.href() aria-current=current(AppRoute::Report.href())>{move || t_string!(i18n, nav_report)}</a></li> }.into_any()
-                    } else {
-                        view! { <li><a href=AppRoute::QuickTexts.href() aria-current=current(AppRoute::QuickTexts.href())>{move || t_string!(i18n, nav_quick_texts)}</a></li> }.into_any()
-                    }}
+                    {(role == Role::Customer).then(|| view! { <li><a href=AppRoute::Report.href() aria-current=current(AppRoute::Report.href())>{move || t_string!(i18n, nav_report)}</a></li> })}
+                    {(role == Role::Support).then(|| view! { <li><a href=AppRoute::Report.href() aria-current=current(AppRoute::Report.href())>{move || t_string!(i18n, nav_report_for_customer)}</a></li> })}
+                    {(role != Role::Customer).then(|| view! { <li><a href=AppRoute::QuickTexts.href() aria-current=current(AppRoute::QuickTexts.href())>{move || t_string!(i18n, nav_quick_texts)}</a></li> })}
                 </ul>
             </nav>
             <main id="main" tabindex="-1">

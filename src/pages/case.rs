@@ -147,6 +147,9 @@ fn CaseView(
     let platform_reason = case.platform_reason.filter(|_| desk).map(|reason| {
         view! { <p class="alert alert-info" role="note">{move || labels::platform_reason(i18n, reason)}</p> }
     });
+    let case_created_by = case.created_by.clone().map(|name| {
+        view! { <p class="alert alert-info" role="note">{move || t_string!(i18n, created_by_support, name = name.clone()).to_string()}</p> }
+    });
     let aside = if desk {
         // Support may give a platform case back to the merchant; the
         // customer's rating shows once given.
@@ -210,6 +213,7 @@ fn CaseView(
             {alerts}
             {platform.then(|| view! { <p class="alert alert-info" role="note">{move || t_string!(i18n, handled_by_platform)}</p> })}
             {platform_reason}
+            {case_created_by}
             <div class="case-body with-aside">
                 <div class="case-main">
                     <nav class="tabs" aria-label=move || t_string!(i18n, case_sections)>{tabs}</nav>

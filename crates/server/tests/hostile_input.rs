@@ -114,6 +114,31 @@ async fn hostile_text_is_kept_exactly_in_every_free_text_field() {
         );
     }
     assert_eq!(tried, CORPUS.len() * 5);
+
+    // A rating's comment, once Lisa has closed the case.
+    let v = version(&app.case(&lisa, &id).await);
+    app.write_once(
+        "POST",
+        &format!("/api/v1/cases/{id}/resolve"),
+        &lisa,
+        "hostile-resolve",
+        &json!({ "version": v }),
+    )
+    .await
+    .ok();
+    for text in CORPUS {
+        let rated = app
+            .write(
+                "POST",
+                &format!("/api/v1/cases/{id}/rating"),
+                Some(&lisa),
+                &json!({ "score": "up", "comment": text }),
+            )
+            .await
+            .ok();
+        assert_eq!(rated["rating"]["comment"], text.trim());
+        assert_eq!(app.case(&anna, &id).await["rating"]["comment"], text.trim());
+    }
 }
 
 #[tokio::test]

@@ -216,6 +216,10 @@ pub struct CaseDetail {
     /// The return label, once made (`GET /cases/{id}/return-label`).
     #[serde(default)]
     pub return_label: Option<Attachment>,
+    /// The support agent who registered the case for the customer, if one
+    /// did.
+    #[serde(default)]
+    pub created_by: Option<String>,
 }
 
 /// The customer's rating of a closed case's support.
@@ -503,6 +507,12 @@ pub struct CustomerOrder {
     /// after delivery); `None` while the order is not delivered.
     #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
     pub report_until: Option<DateTime<Utc>>,
+    /// Whose order it is: in support's search only (a customer's own
+    /// list leaves these out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_email: Option<String>,
 }
 
 /// One line of a customer's order.
@@ -777,6 +787,8 @@ mod tests {
                 claimable_quantity: 1,
             }],
             report_until: None,
+            customer_name: None,
+            customer_email: None,
         };
         let json = serde_json::to_string(&order).unwrap();
         assert_eq!(serde_json::from_str::<CustomerOrder>(&json).unwrap(), order);

@@ -162,3 +162,49 @@ test("an order past the marketplace's reporting window says so before the custom
   await expect(page.getByRole("button", { name: "Melding versturen" })).toBeDisabled();
   await expectAccessible(page);
 });
+
+test("support registers a case for a customer on two of an order's lines", async ({ page, baseURL }) => {
+  // An order of a consumer's with three lines or more left to claim.
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { "x-claimdesk-csrf": "1" } });
+  await api.post("/api/v1/session", { data: { email: users.support.email, password: PASSWORD } });
+  type Order = { number: string; lines: { claimable_quantity: number }[] };
+  let target: { order: Order; email: string } | undefined;
+  for (const email of ["nils.persson@kund.example", "wilma.eriksson@kund.example", "elin.karlsson@kund.example", users.customer.email]) {
+    const orders: Order[] = await (await api.get(`/api/v1/orders?q=${encodeURIComponent(email)}`)).json();
+    const order = orders.find((o) => o.lines.filter((l) => l.claimable_quantity > 0).length >= 3);
+    if (order) {
+      target = { order, email };
+      break;
+    }
+  }
+  await api.dispose();
+  expect(target, "a consumer has an order with three lines left to claim").toBeDefined();
+
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.support.email);
+  await expect(page.getByTestId("current-user")).toBeVisible();
+  await page.getByRole("link", { name: "New case for a customer" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Register a case for a customer");
+  await page.getByLabel("Order number or customer's email").fill(target!.order.number);
+  await page.getByRole("button", { name: "Find orders" }).click();
+  await page.getByRole("button", { name: `Report a problem with order ${target!.order.number}` }).click();
+  await expectAccessible(page);
+  const quantities = page.locator(".report-lines input:not([disabled])");
+  await expect(quantities).toHaveCount(target!.order.lines.filter((l) => l.claimable_quantity > 0).length);
+  await quantities.nth(0).fill("1");
+  await quantities.nth(1).fill("1");
+  await page.getByLabel("What is the problem?").selectOption({ label: "Damaged" });
+  // Written as markup on purpose: the case must show it as text.
+  const description = `The customer called: <b>two</b> items arrived broken. <img src=x onerror="window.__pwned=1">`;
+  await page.getByLabel("What happened?").fill(description);
+  await page.getByRole("button", { name: "Send the report" }).click();
+  await expect(page).toHaveURL(/\/cases\/C-\d+\/messages$/);
+  await expect(page.getByText("Registered for the customer by Karin Berg of the marketplace's support team.")).toBeVisible();
+  await page.getByRole("link", { name: "Receipt" }).click();
+  await expect(page.locator("table.lines tbody tr").filter({ hasText: /1 claimed/ })).toHaveCount(2);
+  const shown = page.locator("blockquote.description");
+  await expect(shown).toHaveText(description);
+  await expect(shown.locator("b, img")).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await expectAccessible(page);
+});

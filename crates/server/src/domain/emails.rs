@@ -146,7 +146,13 @@ pub fn case_received(
     kind: Kind,
     order: &ReportedOrder,
     handler: Handler,
+    on_behalf: bool,
 ) -> (String, String) {
+    let registered = if on_behalf {
+        " The marketplace's support team registered it for you."
+    } else {
+        ""
+    };
     let who = match handler {
         Handler::Merchant => order.merchant_name.clone(),
         Handler::Platform => "The marketplace's support team".to_owned(),
@@ -154,7 +160,7 @@ pub fn case_received(
     (
         format!("We received your claim {id}"),
         format!(
-            "Your {kind} claim {id} on order {} is registered. {who} will answer you in claimdesk, and you will get an email when they do.",
+            "Your {kind} claim {id} on order {} is registered.{registered} {who} will answer you in claimdesk, and you will get an email when they do.",
             order_numbers(order)
         ),
     )

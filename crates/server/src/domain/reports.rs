@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use claimdesk_shared::wire::{CaseChanged, FieldError, NewCase};
-use claimdesk_shared::{CaseId, EventKind, Handler, Status};
+use claimdesk_shared::{CaseId, EventKind, Handler, Role, Status};
 use serde_json::json;
 
 use super::case_write::announce;
@@ -21,7 +21,7 @@ use crate::scope::CaseOwners;
 use crate::state::AppState;
 use crate::store::case_tx::Answering;
 use crate::store::outbox::Email;
-use crate::store::reports::{report_until, ClaimableLine, NewCaseRow};
+use crate::store::reports::{report_until, ClaimableLine, NewCaseRow, Reporter};
 use crate::store::Tx;
 use crate::user::CurrentUser;
 
@@ -184,9 +184,20 @@ pub async fn create(
     if !tx.take_key(answer, 201, now).await? {
         return Ok(Attempt::Raced);
     }
-    let order = tx.reported_order(input.order_id, user.id).await?;
+    // Support registers a case for the customer (the back-office
+    // reclamation flow); it decides, so the reporting window does not bind it.
+    let on_behalf = user.role() == Role::Support;
+    let reporter = if on_behalf {
+        Reporter::Support {
+            marketplace_id: user.marketplace_id,
+        }
+    } else {
+        Reporter::Customer(user.id)
+    };
+    let order = tx.reported_order(input.order_id, reporter).await?;
+    let customer_id = order.customer_id;
     if let Some(until) = report_until(order.delivered_at, order.reporting_window_days) {
-        if now > until {
+        if now > until && !on_behalf {
             errors.add(
                 "order_id",
                 "outside_window",
@@ -198,7 +209,7 @@ pub async fn create(
             );
         }
     }
-    let order_lines = tx.claimable_lines(user.id, input.order_id).await?;
+    let order_lines = tx.claimable_lines(customer_id, input.order_id).await?;
     let claimed_value = check_lines(input, &order_lines, &mut errors);
     if !errors.has("attachment_ids") {
         for &attachment in &input.attachment_ids {
@@ -226,19 +237,22 @@ pub async fn create(
         .insert_case(
             NewCaseRow {
                 order: &order,
-                customer_id: user.id,
+                customer_id,
                 input,
                 status,
                 handler,
                 description,
                 claimed_value_minor: claimed_value,
+                created_by: on_behalf.then_some(user.id),
             },
             now,
         )
         .await?;
     let id = case_id.0;
-    let created =
-        json!({ "kind": input.kind, "reason": input.reason, "free_exchange": input.free_exchange });
+    let created = json!({
+        "kind": input.kind, "reason": input.reason, "free_exchange": input.free_exchange,
+        "on_behalf": on_behalf,
+    });
     tx.insert_events(
         id,
         Some(user.id),
@@ -270,12 +284,12 @@ pub async fn create(
         &order,
         handler,
         claimed_value,
-        &user.name,
+        &order.customer_name,
         description,
         &titles,
     );
     let (customer_subject, customer_body) =
-        emails::case_received(case_id, input.kind, &order, handler);
+        emails::case_received(case_id, input.kind, &order, handler, on_behalf);
     for (address, template, subject, body, cause) in [
         (
             order.merchant_email.as_str(),
@@ -285,7 +299,7 @@ pub async fn create(
             format!("case-created:{id}"),
         ),
         (
-            user.email.as_str(),
+            order.customer_email.as_str(),
             "case_received",
             &customer_subject,
             &customer_body,
@@ -307,7 +321,7 @@ pub async fn create(
     tx.commit().await?;
     let owners = CaseOwners {
         merchant_id: order.merchant_id,
-        customer_id: user.id,
+        customer_id,
         marketplace_id: order.marketplace_id,
     };
     // As every committed change: see `case_write::announce`.

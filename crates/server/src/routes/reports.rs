@@ -1,6 +1,8 @@
-//! The customer's side of a new case: their orders, with what is left to
-//! report on each line (`GET /orders`), and reporting a problem with one of
-//! them (`POST /cases`; the rules and the write are `domain::reports`).
+//! A new case: the customer's orders, with what is left to report on each
+//! line (`GET /orders`), and reporting a problem with one of them (`POST
+//! /cases`; the rules and the write are `domain::reports`). Support finds
+//! any order of its marketplace (`GET /orders?q=`) and reports on the
+//! customer's behalf.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -8,42 +10,67 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use claimdesk_shared::wire::{CaseDetail, CustomerOrder, NewCase, Problem};
 use claimdesk_shared::Role;
+use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::domain::case_view;
 use crate::domain::reports::{self, check_input, Attempt, FieldErrors};
 use crate::error::{AppError, AppResult};
-use crate::http::extract::ApiJson;
+use crate::http::extract::{ApiJson, ApiQuery};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::scope::Scope;
 use crate::state::AppState;
 use crate::store::reports as stored;
 
-/// Only customers (consumers and retailers) report; to the desk these
-/// routes do not exist.
-fn customer_only(user: &CurrentUser) -> AppResult<()> {
-    if user.role() != Role::Customer {
+/// Customers (consumers and retailers) report, and support for them; to
+/// merchants these routes do not exist.
+fn not_for_merchants(user: &CurrentUser) -> AppResult<()> {
+    if user.role() == Role::Merchant {
         return Err(AppError::NotFound);
     }
     Ok(())
 }
 
+/// Query of `GET /api/v1/orders`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderQuery {
+    /// Support only (and required): an order number, a legacy order
+    /// number, or a customer's email.
+    pub q: Option<String>,
+}
+
 /// The signed-in customer's orders, newest first, each line with how much
-/// of it may still be reported. The desk gets "not found": this is the
-/// customer's list.
-#[utoipa::path(get, path = "/api/v1/orders", tag = "orders",
-    responses((status = 200, body = [CustomerOrder]), (status = 401, body = Problem), (status = 404, body = Problem)))]
+/// of it may still be reported; for support, the orders of its
+/// marketplace that `q` names, with their customer.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(OrderQuery),
+    responses((status = 200, body = [CustomerOrder]), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn orders_list(
     State(state): State<AppState>,
     user: CurrentUser,
+    ApiQuery(query): ApiQuery<OrderQuery>,
 ) -> AppResult<Json<Vec<CustomerOrder>>> {
-    customer_only(&user)?;
-    Ok(Json(stored::customer_orders(&state.db, user.id).await?))
+    not_for_merchants(&user)?;
+    if user.role() == Role::Customer {
+        return Ok(Json(stored::customer_orders(&state.db, user.id).await?));
+    }
+    let q = query.q.as_deref().map(str::trim).unwrap_or_default();
+    if q.is_empty() {
+        return Err(AppError::field(
+            "q",
+            "required",
+            "name an order number, a legacy order number or a customer's email",
+        ));
+    }
+    Ok(Json(
+        stored::marketplace_orders(&state.db, user.marketplace_id, q).await?,
+    ))
 }
 
-/// Reports a problem with one of the customer's orders: a new case,
+/// Reports a problem with one of the customer's orders (or, for support,
+/// with any order of its marketplace, for its customer): a new case,
 /// handled by the order's merchant or, for a reason the marketplace keeps
-/// to itself, by the platform. Answers the case as the customer sees it.
+/// to itself, by the platform. Answers the case as the reporter sees it.
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = NewCase,
     params(("Idempotency-Key" = String, Header, description = "The same on every retry")),
     responses((status = 201, body = CaseDetail), (status = 401, body = Problem), (status = 404, body = Problem),
@@ -54,7 +81,7 @@ pub async fn case_create(
     key: IdempotencyKey,
     ApiJson(input): ApiJson<NewCase>,
 ) -> AppResult<Response> {
-    customer_only(&user)?;
+    not_for_merchants(&user)?;
     let mut errors = FieldErrors::default();
     let description = check_input(&input, &mut errors);
     let hash = idempotency::fingerprint("POST cases", &input);

@@ -77,6 +77,7 @@ struct DetailRest {
     label_id: Option<i64>,
     label_filename: Option<String>,
     label_size: Option<i64>,
+    created_by_name: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -111,13 +112,15 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
             c.rating, c.rating_comment, c.rated_at, c.platform_reason, c.closed_at,
             EXISTS (SELECT 1 FROM events d WHERE d.case_id = c.id AND d.kind = 'disputed')
                 AS disputed_before,
-            rla.id AS label_id, rla.filename AS label_filename, rla.size AS label_size",
+            rla.id AS label_id, rla.filename AS label_filename, rla.size AS label_size,
+            cb.name AS created_by_name",
     );
     qb.push(concat!(
         summary_joins!(),
         " LEFT JOIN users pb ON pb.id = c.prepared_by
           LEFT JOIN return_labels rl ON rl.case_id = c.id
-          LEFT JOIN attachments rla ON rla.id = rl.attachment_id WHERE "
+          LEFT JOIN attachments rla ON rla.id = rl.attachment_id
+          LEFT JOIN users cb ON cb.id = c.created_by WHERE "
     ));
     scope.push_case_filter(&mut qb);
     qb.push(" AND c.id = ").push_bind(id.0);
@@ -289,6 +292,7 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
             }),
             _ => None,
         },
+        created_by: detail.created_by_name.clone(),
         summary,
     };
     Ok(StoredDetail { detail, clock })

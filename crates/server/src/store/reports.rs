@@ -107,11 +107,53 @@ pub async fn customer_orders(db: &Db, customer_id: i64) -> AppResult<Vec<Custome
             legacy_number: o.legacy_number,
             placed_at: o.placed_at,
             report_until: report_until(o.delivered_at, o.reporting_window_days),
+            customer_name: None,
+            customer_email: None,
             delivered_at: o.delivered_at,
             merchant_name: o.merchant_name,
             currency: o.currency,
         })
         .collect())
+}
+
+/// The orders of marketplace `marketplace_id` that `q` names (their
+/// number, their legacy number, or their customer's email), newest first,
+/// at most 20, each line with what its customer may still claim, for
+/// support to register a case on the customer's behalf.
+pub async fn marketplace_orders(
+    db: &Db,
+    marketplace_id: i64,
+    q: &str,
+) -> AppResult<Vec<CustomerOrder>> {
+    let mut conn = db.acquire().await?;
+    let found: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT o.customer_id, cu.name, cu.email FROM orders o JOIN users cu ON cu.id = o.customer_id
+         WHERE o.marketplace_id = ? AND (o.number = ? OR o.legacy_number = ? OR cu.email = ? COLLATE NOCASE)
+         GROUP BY o.customer_id ORDER BY MAX(o.placed_at) DESC LIMIT 20",
+    )
+    .bind(marketplace_id)
+    .bind(q)
+    .bind(q)
+    .bind(q)
+    .fetch_all(&mut *conn)
+    .await?;
+    drop(conn);
+    let mut orders = Vec::new();
+    for (customer_id, name, email) in found {
+        for order in customer_orders(db, customer_id).await? {
+            let named = order.number == q
+                || order.legacy_number.as_deref() == Some(q)
+                || email.eq_ignore_ascii_case(q);
+            if named && orders.len() < 20 {
+                orders.push(CustomerOrder {
+                    customer_name: Some(name.clone()),
+                    customer_email: Some(email.clone()),
+                    ..order
+                });
+            }
+        }
+    }
+    Ok(orders)
 }
 
 /// The last moment a problem with an order delivered at `delivered_at`
@@ -134,6 +176,18 @@ pub struct ReportedOrder {
     pub merchant_email: String,
     pub delivered_at: Option<DateTime<Utc>>,
     pub reporting_window_days: i64,
+    /// Whose order it is (the case's customer, whoever reports it).
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub customer_email: String,
+}
+
+/// Who reports a problem with an order: its customer, or the support team
+/// of its marketplace on the customer's behalf.
+#[derive(Clone, Copy, Debug)]
+pub enum Reporter {
+    Customer(i64),
+    Support { marketplace_id: i64 },
 }
 
 impl ReportedOrder {
@@ -158,28 +212,38 @@ pub struct NewCaseRow<'a> {
     pub handler: Handler,
     pub description: &'a str,
     pub claimed_value_minor: i64,
+    /// The support agent who registered it for the customer, if one did.
+    pub created_by: Option<i64>,
 }
 
 impl Tx {
-    /// Order `order_id` of `customer_id`'s, or "not found".
+    /// Order `order_id`, if `reporter` may report on it (the customer's
+    /// own; any of support's marketplace), or "not found".
     pub async fn reported_order(
         &mut self,
         order_id: i64,
-        customer_id: i64,
+        reporter: Reporter,
     ) -> AppResult<ReportedOrder> {
-        sqlx::query_as(
+        let mut qb = QueryBuilder::<Sqlite>::new(
             "SELECT o.marketplace_id, o.merchant_id, o.number, o.legacy_number, o.currency,
                     mk.merchant_reasons, me.name AS merchant_name, me.email AS merchant_email,
-                    o.delivered_at, mk.reporting_window_days
+                    o.delivered_at, mk.reporting_window_days, o.customer_id,
+                    cu.name AS customer_name, cu.email AS customer_email
              FROM orders o JOIN marketplaces mk ON mk.id = o.marketplace_id
-             JOIN merchants me ON me.id = o.merchant_id
-             WHERE o.id = ? AND o.customer_id = ?",
-        )
-        .bind(order_id)
-        .bind(customer_id)
-        .fetch_optional(&mut *self.0)
-        .await?
-        .ok_or(AppError::NotFound)
+             JOIN merchants me ON me.id = o.merchant_id JOIN users cu ON cu.id = o.customer_id
+             WHERE o.id = ",
+        );
+        qb.push_bind(order_id);
+        match reporter {
+            Reporter::Customer(id) => qb.push(" AND o.customer_id = ").push_bind(id),
+            Reporter::Support { marketplace_id } => qb
+                .push(" AND o.marketplace_id = ")
+                .push_bind(marketplace_id),
+        };
+        qb.build_query_as()
+            .fetch_optional(&mut *self.0)
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// The lines of order `order_id` with what `customer_id` may still
@@ -208,8 +272,8 @@ impl Tx {
         let id = sqlx::query(
             "INSERT INTO cases (marketplace_id, merchant_id, customer_id, order_id, kind, reason, status,
                 handler, platform_reason, description, claimed_value_minor, free_exchange, version,
-                created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                created_at, updated_at, created_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
         )
         .bind(case.order.marketplace_id)
         .bind(case.order.merchant_id)
@@ -226,6 +290,7 @@ impl Tx {
         .bind(input.free_exchange)
         .bind(now)
         .bind(now)
+        .bind(case.created_by)
         .execute(&mut *self.0)
         .await?
         .last_insert_rowid();
