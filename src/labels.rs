@@ -201,3 +201,33 @@ pub fn event(i18n: I18n, event: &claimdesk_shared::wire::EventView, role: Role) 
         K::HandedBack => t_string!(i18n, event_handed_back).to_owned(),
     }
 }
+
+/// What happens next on a customer's case, in their words.
+pub fn next_step(
+    i18n: I18n,
+    step: claimdesk_shared::wire::NextStep,
+    merchant: &str,
+    locale: Locale,
+) -> String {
+    use claimdesk_shared::wire::NextStepKind as K;
+    match (step.kind, step.due_at) {
+        (K::MerchantAnswers, Some(due)) => {
+            let date = crate::format::date_time(due, locale);
+            t_string!(
+                i18n,
+                next_merchant_answers_by,
+                merchant = merchant,
+                date = date
+            )
+            .to_string()
+        }
+        (K::MerchantAnswers, None) => {
+            t_string!(i18n, next_merchant_answers, merchant = merchant).to_string()
+        }
+        (K::PlatformReviews, _) => t_string!(i18n, next_platform_reviews).to_owned(),
+        (K::YourReply, _) => t_string!(i18n, next_your_reply, merchant = merchant).to_string(),
+        (K::SendReturn, _) => t_string!(i18n, next_send_return).to_owned(),
+        (K::RateSupport, _) => t_string!(i18n, next_rate_support).to_owned(),
+        (K::Done, _) => t_string!(i18n, next_done).to_owned(),
+    }
+}

@@ -32,7 +32,7 @@ use leptos_router::location::{BrowserUrl, LocationProvider};
 use crate::components::app_shell::AppShell;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    case::CasePage, home::HomePage, inbox::InboxPage, not_found::NotFoundPage,
+    case::CasePage, home::HomePage, inbox::InboxPage, not_found::NotFoundPage, orders::OrdersPage,
     quick_texts::QuickTextsPage, report::ReportPage, sign_in::SignInPage,
 };
 use crate::routes::Page;
@@ -92,6 +92,7 @@ fn Pages() -> impl IntoView {
                         Page::Case => CasePage().into_any(),
                         Page::QuickTexts => QuickTextsPage().into_any(),
                         Page::Report => ReportPage().into_any(),
+                        Page::Orders => OrdersPage().into_any(),
                         _ => HomePage().into_any(),
                     }}
                 </AppShell>

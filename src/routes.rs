@@ -57,8 +57,10 @@ pub enum AppRoute {
     },
     /// The desk's quick texts, to add, change and delete.
     QuickTexts,
-    /// A customer reports a problem with an order.
+    /// A customer reports a problem with an order (this one, if given).
     Report,
+    /// A customer's orders, with their cases and "report a problem".
+    Orders,
 }
 
 impl AppRoute {
@@ -83,6 +85,7 @@ impl AppRoute {
             AppRoute::Case { id, tab } => format!("/cases/{id}/{}", tab.slug()),
             AppRoute::QuickTexts => "/quick-texts".to_owned(),
             AppRoute::Report => "/report".to_owned(),
+            AppRoute::Orders => "/orders".to_owned(),
         }
     }
 }
@@ -102,6 +105,7 @@ pub enum Page {
     Case,
     QuickTexts,
     Report,
+    Orders,
     NotFound,
 }
 
@@ -116,6 +120,7 @@ impl Page {
             (Some("cases"), Some(_), _, None) => Page::Case,
             (Some("quick-texts"), None, ..) => Page::QuickTexts,
             (Some("report"), None, ..) => Page::Report,
+            (Some("orders"), None, ..) => Page::Orders,
             _ => Page::NotFound,
         }
     }
@@ -124,7 +129,7 @@ impl Page {
     pub fn in_shell(self) -> bool {
         matches!(
             self,
-            Page::Home | Page::Inbox | Page::Case | Page::QuickTexts | Page::Report
+            Page::Home | Page::Inbox | Page::Case | Page::QuickTexts | Page::Report | Page::Orders
         )
     }
 }

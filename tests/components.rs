@@ -10,7 +10,7 @@ use claimdesk::components::deadline_chip::DeadlineChip;
 use claimdesk::components::error_view::ErrorView;
 use claimdesk::components::status_badge::StatusBadge;
 use claimdesk::i18n::*;
-use claimdesk_shared::wire::{CaseSummary, OnBreach};
+use claimdesk_shared::wire::{CaseSummary, NextStep, NextStepKind, OnBreach};
 use claimdesk_shared::{CaseId, Handler, Kind, Reason, Role, Status};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -191,6 +191,7 @@ fn summary(id: i64, value: i64) -> CaseSummary {
         due_at: None,
         on_breach: None,
         prepared: None,
+        next_step: None,
     }
 }
 
@@ -227,6 +228,49 @@ async fn the_case_table_links_each_case_and_formats_money_for_the_reader() {
     // Merchants get the deadline column but no merchant column.
     assert_eq!(root.query_selector_all("thead th").unwrap().length(), 10);
     assert!(content.contains("Svara inom"), "{content}");
+}
+
+#[wasm_bindgen_test]
+async fn a_customers_list_names_who_handles_each_case_and_what_happens_next() {
+    let mut waiting = summary(10237, 64_900);
+    waiting.next_step = Some(NextStep {
+        kind: NextStepKind::MerchantAnswers,
+        due_at: Some(Utc.with_ymd_and_hms(2026, 11, 3, 9, 0, 0).unwrap()),
+    });
+    let mut closed = summary(10238, 12_900);
+    closed.status = Status::Resolved;
+    closed.next_step = Some(NextStep {
+        kind: NextStepKind::RateSupport,
+        due_at: None,
+    });
+    let items = vec![waiting, closed];
+    let root = mount(
+        Locale::En,
+        move || view! { <CaseTable items=items role=Role::Customer/> },
+    )
+    .await;
+    let headers = root
+        .query_selector("thead")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap_or_default();
+    // Not themselves as the customer, nor the desk's clock; the merchant.
+    assert!(
+        !headers.contains("Customer") && !headers.contains("Respond"),
+        "{headers}"
+    );
+    assert!(
+        headers.contains("Merchant") && headers.contains("What happens next"),
+        "{headers}"
+    );
+    let content = text(&root);
+    assert!(!content.contains("Lisa Andersson"), "{content}");
+    assert!(
+        content.contains("Waiting for Nordic Home AB's answer, due by"),
+        "{content}"
+    );
+    assert!(content.contains("Closed: rate the support"), "{content}");
 }
 
 #[wasm_bindgen_test]

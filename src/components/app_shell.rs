@@ -95,7 +95,10 @@ fn Shell(me: Me, page: ChildrenFn) -> impl IntoView {
             <nav class="sidebar" aria-label=move || t_string!(i18n, nav_inboxes)>
                 <ul>{nav}</ul>
                 <ul class="nav-tools">
-                    {(role == Role::Customer).then(|| view! { <li><a href=AppRoute::Report.href() aria-current=current(AppRoute::Report.href())>{move || t_string!(i18n, nav_report)}</a></li> })}
+                    {(role == Role::Customer).then(|| view! {
+                        <li><a href=AppRoute::Orders.href() aria-current=current(AppRoute::Orders.href())>{move || t_string!(i18n, nav_orders)}</a></li>
+                        <li><a href=AppRoute::Report.href() aria-current=current(AppRoute::Report.href())>{move || t_string!(i18n, nav_report)}</a></li>
+                    })}
                     {(role == Role::Support).then(|| view! { <li><a href=AppRoute::Report.href() aria-current=current(AppRoute::Report.href())>{move || t_string!(i18n, nav_report_for_customer)}</a></li> })}
                     {(role != Role::Customer).then(|| view! { <li><a href=AppRoute::QuickTexts.href() aria-current=current(AppRoute::QuickTexts.href())>{move || t_string!(i18n, nav_quick_texts)}</a></li> })}
                 </ul>

@@ -32,10 +32,14 @@ pub fn CaseTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let now = use_now();
+    // A customer's own list in their shape: who handles each case and what
+    // happens next, instead of themselves as the customer and the desk's
+    // response clock.
     let columns = Columns {
-        merchant: role == Role::Support,
-        // The response clock is the desk's.
+        merchant: role != Role::Merchant,
+        customer: role != Role::Customer,
         deadline: role != Role::Customer,
+        next: role == Role::Customer,
     };
     // The chips' clocks, in the order of the rows that show one.
     let clocks: Vec<Clock> = if columns.deadline {
@@ -76,13 +80,14 @@ pub fn CaseTable(
                         <th scope="col">{t_string!(i18n, col_case)}</th>
                         <th scope="col">{t_string!(i18n, col_kind)}</th>
                         <th scope="col">{t_string!(i18n, col_reason)}</th>
-                        <th scope="col">{t_string!(i18n, col_customer)}</th>
+                        {columns.customer.then(|| view! { <th scope="col">{t_string!(i18n, col_customer)}</th> })}
                         {columns.merchant.then(|| view! { <th scope="col">{t_string!(i18n, col_merchant)}</th> })}
                         <th scope="col">{t_string!(i18n, col_order)}</th>
                         <th scope="col">{t_string!(i18n, col_product)}</th>
                         <th scope="col">{t_string!(i18n, col_age)}</th>
                         <th scope="col">{t_string!(i18n, col_status)}</th>
                         {columns.deadline.then(|| view! { <th scope="col">{t_string!(i18n, col_deadline)}</th> })}
+                        {columns.next.then(|| view! { <th scope="col">{t_string!(i18n, col_next)}</th> })}
                         <th scope="col" class="number">{t_string!(i18n, col_value)}</th>
                     </tr>
                 </thead>
@@ -96,7 +101,9 @@ pub fn CaseTable(
 #[derive(Clone, Copy)]
 struct Columns {
     merchant: bool,
+    customer: bool,
     deadline: bool,
+    next: bool,
 }
 
 /// What a row's countdown chip counts down to.
@@ -179,8 +186,10 @@ impl Html {
         }
         self.raw("</th>")
             .cell(labels::kind(i18n, case.kind))
-            .cell(labels::reason(i18n, case.reason))
-            .cell(&case.customer_name);
+            .cell(labels::reason(i18n, case.reason));
+        if columns.customer {
+            self.cell(&case.customer_name);
+        }
         if columns.merchant {
             self.cell(&case.merchant_name);
         }
@@ -223,6 +232,13 @@ impl Html {
                     .raw("</time></span>");
             }
             self.raw("</td>");
+        }
+        if columns.next {
+            let next = case
+                .next_step
+                .map(|step| labels::next_step(i18n, step, &case.merchant_name, locale))
+                .unwrap_or_default();
+            self.cell(&next);
         }
         self.raw("<td class=\"number\">")
             .text(&format::money(

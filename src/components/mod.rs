@@ -24,6 +24,7 @@ pub mod inbox_filters;
 pub mod language_switcher;
 pub mod loading;
 pub mod notes_panel;
+pub mod order_card;
 pub mod order_search;
 pub mod prepared_notice;
 pub mod proposal_card;

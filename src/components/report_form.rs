@@ -25,7 +25,12 @@ fn window_closed(order: &CustomerOrder) -> bool {
 /// Each field says what is wrong with it, from the form's own checks or the
 /// server's; a failed send can be retried as the same report.
 #[component]
-pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
+pub fn ReportForm(
+    orders: Vec<CustomerOrder>,
+    /// The order to start on (chosen on My orders), if any.
+    #[prop(optional_no_strip)]
+    chosen: Option<i64>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -41,7 +46,8 @@ pub fn ReportForm(orders: Vec<CustomerOrder>) -> impl IntoView {
     // newest order with something left to report, within its window.
     let start = orders
         .iter()
-        .find(|o| o.id == saved.order_id)
+        .find(|o| Some(o.id) == chosen)
+        .or_else(|| orders.iter().find(|o| o.id == saved.order_id))
         .or_else(|| {
             orders
                 .iter()

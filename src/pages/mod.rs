@@ -4,6 +4,7 @@ pub mod case;
 pub mod home;
 pub mod inbox;
 pub mod not_found;
+pub mod orders;
 pub mod quick_texts;
 pub mod report;
 pub mod sign_in;

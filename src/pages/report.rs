@@ -3,6 +3,7 @@
 
 use claimdesk_shared::Role;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api;
 use crate::components::order_search::OrderSearch;
@@ -26,12 +27,15 @@ pub fn ReportPage() -> impl IntoView {
         }
         .into_any();
     }
+    // "Report a problem" on an order of My orders names it in the address.
+    let chosen =
+        untrack(|| use_query_map().read().get("order")).and_then(|o| o.parse::<i64>().ok());
     let orders = Fetched::new(api::orders);
     view! {
         <div class="report">
             <h1>{move || t_string!(i18n, report_title)}</h1>
             <p class="muted">{move || t_string!(i18n, report_intro)}</p>
-            {orders.view(|orders| view! { <ReportForm orders=orders/> })}
+            {orders.view(move |orders| view! { <ReportForm orders=orders chosen=chosen/> })}
         </div>
     }
     .into_any()

@@ -326,3 +326,46 @@ async fn supports_inboxes_split_the_platforms_cases_by_why() {
         .await
         .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
 }
+
+#[tokio::test]
+async fn the_customers_list_says_what_happens_next_and_the_desks_does_not() {
+    let app = TestApp::seeded().await;
+    let lisa = app.sign_in(CUSTOMER_LISA).await;
+    let mine = app
+        .get("/api/v1/cases?inbox=mine&per_page=200", Some(&lisa))
+        .await
+        .ok();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut dated = 0;
+    for row in mine["items"].as_array().unwrap() {
+        let (status, handler) = (
+            row["status"].as_str().unwrap(),
+            row["handler"].as_str().unwrap(),
+        );
+        let kind = row["next_step"]["kind"].as_str().unwrap();
+        let expected = match status {
+            "submitted" | "awaiting_merchant" if handler == "platform" => vec!["platform_reviews"],
+            "submitted" | "awaiting_merchant" => vec!["merchant_answers"],
+            "awaiting_customer" => vec!["your_reply"],
+            "awaiting_return" => vec!["send_return"],
+            "platform_review" => vec!["platform_reviews"],
+            _ => vec!["rate_support", "done"],
+        };
+        assert!(expected.contains(&kind), "{status}: {kind}");
+        // A due date only while the merchant owes the answer.
+        if row["next_step"]["due_at"].is_string() {
+            assert_eq!(kind, "merchant_answers");
+            dated += 1;
+        }
+        seen.insert(kind.to_owned());
+    }
+    assert!(seen.len() >= 3, "{seen:?}");
+    assert!(dated > 0, "no answer the customer waits for has a date");
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let open = app.get("/api/v1/cases?inbox=open", Some(&anna)).await.ok();
+    assert!(open["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["next_step"].is_null()));
+}

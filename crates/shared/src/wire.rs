@@ -97,6 +97,9 @@ pub struct CaseSummary {
     /// (desk only; always `None` for customers).
     #[serde(default)]
     pub prepared: Option<DecisionKind>,
+    /// What happens next, as the customer reads it (customers only).
+    #[serde(default)]
+    pub next_step: Option<NextStep>,
 }
 
 /// A page of an inbox, from `GET /api/v1/cases`.
@@ -220,6 +223,35 @@ pub struct CaseDetail {
     /// did.
     #[serde(default)]
     pub created_by: Option<String>,
+}
+
+/// What happens next on a case, in the customer's terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NextStep {
+    pub kind: NextStepKind,
+    /// When the answer the customer waits for is due, if one is.
+    #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// The kinds of `NextStep`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NextStepKind {
+    /// The merchant answers (by `due_at`).
+    MerchantAnswers,
+    /// The marketplace's support team reviews it.
+    PlatformReviews,
+    /// The merchant waits for the customer's reply.
+    YourReply,
+    /// Make the return label and send the item back.
+    SendReturn,
+    /// Closed: rate the support.
+    RateSupport,
+    /// Closed and rated: nothing to do.
+    Done,
 }
 
 /// The customer's rating of a closed case's support.
@@ -513,6 +545,17 @@ pub struct CustomerOrder {
     pub customer_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_email: Option<String>,
+    /// The cases already on the order, oldest first.
+    #[serde(default)]
+    pub cases: Vec<OrderCase>,
+}
+
+/// A case on an order, as the order's list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderCase {
+    pub id: CaseId,
+    pub status: Status,
 }
 
 /// One line of a customer's order.
@@ -789,6 +832,7 @@ mod tests {
             report_until: None,
             customer_name: None,
             customer_email: None,
+            cases: Vec::new(),
         };
         let json = serde_json::to_string(&order).unwrap();
         assert_eq!(serde_json::from_str::<CustomerOrder>(&json).unwrap(), order);

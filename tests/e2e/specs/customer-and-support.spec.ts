@@ -15,6 +15,12 @@ test("a customer sees My cases in Swedish, in customer wording", async ({ page }
   }
   // Merchant-only inboxes are not offered.
   await expect(page.getByRole("link", { name: "Öppna" })).toHaveCount(0);
+  // In her shape: who handles each case and what happens next, not
+  // herself as the customer.
+  await expect(page.getByRole("columnheader", { name: "Vad händer nu" })).toBeVisible();
+  await expect(page.getByRole("columnheader", { name: "Handlare" })).toBeVisible();
+  await expect(page.getByRole("columnheader", { name: "Kund" })).toHaveCount(0);
+  await expect(inbox.rows.filter({ hasText: /Väntar på svar från|väntar på ditt svar|Stängt|granskar/ }).first()).toBeVisible();
   await expectAccessible(page);
 
   const id = await inbox.openFirstCase();
@@ -55,4 +61,25 @@ test("marketplace support sees the platform review queue of every merchant", asy
   await inbox.openFirstCase();
   await expect(page.getByTestId("order-number")).toBeVisible();
   await expectAccessible(page);
+});
+
+test("a customer's orders show their cases and lead to a report on that order", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.customer.email);
+  await expect(page.getByTestId("current-user")).toBeVisible();
+  await page.getByRole("link", { name: "Mina ordrar" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mina ordrar");
+  const cards = page.locator("article.order-card");
+  await expect(cards.first()).toBeVisible();
+  // Some order of Lisa's already has a case, linked from its card.
+  const withCase = cards.filter({ has: page.locator(".order-cases a") }).first();
+  await expect(withCase.locator(".order-cases a").first()).toHaveText(/^C-\d+$/);
+  await expectAccessible(page);
+  // "Report a problem" on an order opens the form on that order.
+  const card = cards.filter({ has: page.getByRole("link", { name: /^Anmäl ett problem med order/ }) }).first();
+  const heading = (await card.getByRole("heading").textContent())!;
+  const number = heading.split(" · ")[0];
+  await card.getByRole("link", { name: `Anmäl ett problem med order ${number}` }).click();
+  await expect(page).toHaveURL(/\/report\?order=\d+$/);
+  await expect(page.locator("#report-order option:checked")).toContainText(number);
 });

@@ -6,7 +6,7 @@
 //! page's summaries joined.
 
 use chrono::{DateTime, Utc};
-use claimdesk_shared::wire::{CasePage, CaseSummary, InboxCount, OnBreach};
+use claimdesk_shared::wire::{CasePage, CaseSummary, InboxCount, NextStep, NextStepKind, OnBreach};
 use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, PlatformReason, Reason, Role, Status};
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -37,6 +37,7 @@ pub(super) struct SummaryRow {
     prepared_kind: Option<String>,
     version: i64,
     customer_version: i64,
+    rated: bool,
 }
 
 impl SummaryRow {
@@ -74,8 +75,36 @@ impl SummaryRow {
             } else {
                 self.customer_version
             },
+            next_step: (!desk)
+                .then(|| next_step(&self.status, &self.handler, self.rated, self.due_at))
+                .transpose()?,
         })
     }
+}
+
+/// What the customer waits for, or does, next on a case in `status`.
+fn next_step(
+    status: &str,
+    handler: &str,
+    rated: bool,
+    due_at: Option<DateTime<Utc>>,
+) -> Result<NextStep, AppError> {
+    let status: Status = column(status, "status")?;
+    let kind = match status {
+        Status::Submitted | Status::AwaitingMerchant if handler == "platform" => {
+            NextStepKind::PlatformReviews
+        }
+        Status::Submitted | Status::AwaitingMerchant => NextStepKind::MerchantAnswers,
+        Status::AwaitingCustomer => NextStepKind::YourReply,
+        Status::AwaitingReturn => NextStepKind::SendReturn,
+        Status::PlatformReview => NextStepKind::PlatformReviews,
+        Status::Resolved | Status::Rejected if rated => NextStepKind::Done,
+        Status::Resolved | Status::Rejected => NextStepKind::RateSupport,
+    };
+    Ok(NextStep {
+        kind,
+        due_at: due_at.filter(|_| kind == NextStepKind::MerchantAnswers),
+    })
 }
 
 pub(super) const SUMMARY_SELECT: &str = "SELECT c.id, c.kind, c.reason, c.status, c.handler,
@@ -83,7 +112,7 @@ pub(super) const SUMMARY_SELECT: &str = "SELECT c.id, c.kind, c.reason, c.status
         o.number AS order_number, o.legacy_number, c.claimed_value_minor, o.currency,
         c.created_at, h.name AS held_by, c.due_at,
         c.claimed_value_minor - c.refunded_minor AS open_claim_minor, mk.auto_refund_cap_minor,
-        json_extract(c.prepared_decision, '$.kind') AS prepared_kind, c.version, c.customer_version,
+        json_extract(c.prepared_decision, '$.kind') AS prepared_kind, c.version, c.customer_version, c.rating IS NOT NULL AS rated,
         (SELECT ol.title FROM case_lines cl JOIN order_lines ol ON ol.id = cl.order_line_id
           WHERE cl.case_id = c.id ORDER BY ol.id LIMIT 1) AS product_title";
 

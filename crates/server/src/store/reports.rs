@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use claimdesk_shared::wire::{CustomerOrder, CustomerOrderLine, NewCase};
+use claimdesk_shared::wire::{CustomerOrder, CustomerOrderLine, NewCase, OrderCase};
 use claimdesk_shared::{CaseId, Handler, PlatformReason, Reason, Status};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -83,6 +83,18 @@ pub async fn customer_orders(db: &Db, customer_id: i64) -> AppResult<Vec<Custome
     .bind(customer_id)
     .fetch_all(&mut *conn)
     .await?;
+    let mut cases: HashMap<i64, Vec<OrderCase>> = HashMap::new();
+    let rows: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT order_id, id, status FROM cases WHERE customer_id = ? ORDER BY id")
+            .bind(customer_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    for (order_id, id, status) in rows {
+        cases.entry(order_id).or_default().push(OrderCase {
+            id: CaseId(id),
+            status: column(&status, "status")?,
+        });
+    }
     let mut lines: HashMap<i64, Vec<CustomerOrderLine>> = HashMap::new();
     for line in claimable_lines(&mut conn, customer_id, None).await? {
         lines
@@ -109,6 +121,7 @@ pub async fn customer_orders(db: &Db, customer_id: i64) -> AppResult<Vec<Custome
             report_until: report_until(o.delivered_at, o.reporting_window_days),
             customer_name: None,
             customer_email: None,
+            cases: cases.remove(&o.id).unwrap_or_default(),
             delivered_at: o.delivered_at,
             merchant_name: o.merchant_name,
             currency: o.currency,
