@@ -129,3 +129,38 @@ test("the customer makes the return label, a real PDF, once", async ({ browser, 
   await expect(buyer.getByRole("link", { name: "Ladda ner returetiketten (PDF)" })).toBeVisible();
   await buyer.context().close();
 });
+
+test("the customer sees the merchant's reply arrive without reloading", async ({ browser, baseURL }) => {
+  // The customer has the case open first; then Lumo's agent writes.
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { "x-claimdesk-csrf": "1" } });
+  await api.post("/api/v1/session", { data: { email: users.otherMerchant.email, password: PASSWORD } });
+  // A parked case: the desk's message keeps it there (the Open ones are
+  // the other tests').
+  const parked = await (await api.get("/api/v1/cases?inbox=parked&per_page=200")).json();
+  let picked: { id: string; customer: string } | undefined;
+  for (const item of parked.items) {
+    const detail = await (await api.get(`/api/v1/cases/${item.id}`)).json();
+    if (detail.customer.email.endsWith("@kund.example") && !TAKEN.includes(detail.customer.email)) {
+      picked = { id: item.id, customer: detail.customer.email };
+      break;
+    }
+  }
+  expect(picked).toBeDefined();
+  const buyer = await signedIn(browser, picked!.customer);
+  await buyer.goto(`/cases/${picked!.id}/messages`);
+  const buyerCase = new CasePage(buyer);
+  await buyerCase.expectCase(picked!.id);
+  const text = `Could you send a photo of the label? (${picked!.id})`;
+  await expect(buyerCase.posts.filter({ hasText: text })).toHaveCount(0);
+  const { version } = await (await api.get(`/api/v1/cases/${picked!.id}`)).json();
+  const sent = await api.post(`/api/v1/cases/${picked!.id}/messages`, {
+    data: { version, body: text },
+    headers: { "idempotency-key": `e2e-live-${picked!.id}` },
+  });
+  expect(sent.status()).toBe(200);
+  await api.dispose();
+  // Live: the message and the new status appear on the open page.
+  await expect(buyerCase.posts.filter({ hasText: text })).toHaveCount(1);
+  await expect(buyerCase.status).toHaveText("Pågår");
+  await buyer.context().close();
+});
