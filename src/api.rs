@@ -5,7 +5,8 @@
 use claimdesk_shared::wire::{
     Attachment, BulkResult, BulkSend, CaseDetail, CasePage, CaseToggles, CustomerOrder, Decision,
     Dispute, EventView, FieldError, HandBack, InboxCount, Me, MessageView, NewCase, NewPost,
-    NewRating, NoteView, Problem, QuickText, QuickTextInput, SignIn, TakeHold, UpdateMe, Versioned,
+    NewRating, NoteView, Policy, PolicyInput, Problem, QuickText, QuickTextInput, SignIn, TakeHold,
+    UpdateMe, Versioned,
 };
 use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason};
 use gloo_net::http::{Request, RequestBuilder};
@@ -428,6 +429,16 @@ pub async fn decide(id: CaseId, input: Decision, key: String) -> Result<CaseDeta
 /// The signed-in customer's orders, with what is left to report on each line.
 pub async fn orders() -> Result<Vec<CustomerOrder>, ApiError> {
     get("/orders").await
+}
+
+/// Support: its marketplace's policy, with the latest changes.
+pub async fn policy() -> Result<Policy, ApiError> {
+    get("/policy").await
+}
+
+/// Support: changes the policy (a stale version is a conflict).
+pub async fn save_policy(input: PolicyInput) -> Result<Policy, ApiError> {
+    send_json(Request::put(&format!("{BASE}/policy")), &input).await
 }
 
 /// Support: the orders of its marketplace that `q` names (an order

@@ -33,7 +33,7 @@ use crate::components::app_shell::AppShell;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
     case::CasePage, home::HomePage, inbox::InboxPage, not_found::NotFoundPage, orders::OrdersPage,
-    quick_texts::QuickTextsPage, report::ReportPage, sign_in::SignInPage,
+    policy::PolicyPage, quick_texts::QuickTextsPage, report::ReportPage, sign_in::SignInPage,
 };
 use crate::routes::Page;
 use crate::session::provide_session;
@@ -93,6 +93,7 @@ fn Pages() -> impl IntoView {
                         Page::QuickTexts => QuickTextsPage().into_any(),
                         Page::Report => ReportPage().into_any(),
                         Page::Orders => OrdersPage().into_any(),
+                        Page::Policy => PolicyPage().into_any(),
                         _ => HomePage().into_any(),
                     }}
                 </AppShell>

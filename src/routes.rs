@@ -61,6 +61,8 @@ pub enum AppRoute {
     Report,
     /// A customer's orders, with their cases and "report a problem".
     Orders,
+    /// The marketplace's policy, for its support team.
+    Policy,
 }
 
 impl AppRoute {
@@ -86,6 +88,7 @@ impl AppRoute {
             AppRoute::QuickTexts => "/quick-texts".to_owned(),
             AppRoute::Report => "/report".to_owned(),
             AppRoute::Orders => "/orders".to_owned(),
+            AppRoute::Policy => "/policy".to_owned(),
         }
     }
 }
@@ -106,6 +109,7 @@ pub enum Page {
     QuickTexts,
     Report,
     Orders,
+    Policy,
     NotFound,
 }
 
@@ -121,6 +125,7 @@ impl Page {
             (Some("quick-texts"), None, ..) => Page::QuickTexts,
             (Some("report"), None, ..) => Page::Report,
             (Some("orders"), None, ..) => Page::Orders,
+            (Some("policy"), None, ..) => Page::Policy,
             _ => Page::NotFound,
         }
     }
@@ -129,7 +134,13 @@ impl Page {
     pub fn in_shell(self) -> bool {
         matches!(
             self,
-            Page::Home | Page::Inbox | Page::Case | Page::QuickTexts | Page::Report | Page::Orders
+            Page::Home
+                | Page::Inbox
+                | Page::Case
+                | Page::QuickTexts
+                | Page::Report
+                | Page::Orders
+                | Page::Policy
         )
     }
 }

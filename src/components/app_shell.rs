@@ -99,7 +99,10 @@ fn Shell(me: Me, page: ChildrenFn) -> impl IntoView {
                         <li><a href=AppRoute::Orders.href() aria-current=current(AppRoute::Orders.href())>{move || t_string!(i18n, nav_orders)}</a></li>
                         <li><a href=AppRoute::Report.href() aria-current=current(AppRoute::Report.href())>{move || t_string!(i18n, nav_report)}</a></li>
                     })}
-                    {(role == Role::Support).then(|| view! { <li><a href=AppRoute::Report.href() aria-current=current(AppRoute::Report.href())>{move || t_string!(i18n, nav_report_for_customer)}</a></li> })}
+                    {(role == Role::Support).then(|| view! {
+                        <li><a href=AppRoute::Report.href() aria-current=current(AppRoute::Report.href())>{move || t_string!(i18n, nav_report_for_customer)}</a></li>
+                        <li><a href=AppRoute::Policy.href() aria-current=current(AppRoute::Policy.href())>{move || t_string!(i18n, nav_policy)}</a></li>
+                    })}
                     {(role != Role::Customer).then(|| view! { <li><a href=AppRoute::QuickTexts.href() aria-current=current(AppRoute::QuickTexts.href())>{move || t_string!(i18n, nav_quick_texts)}</a></li> })}
                 </ul>
             </nav>

@@ -26,6 +26,7 @@ pub mod loading;
 pub mod notes_panel;
 pub mod order_card;
 pub mod order_search;
+pub mod policy_form;
 pub mod prepared_notice;
 pub mod proposal_card;
 pub mod quick_text_form;

@@ -5,6 +5,7 @@ pub mod home;
 pub mod inbox;
 pub mod not_found;
 pub mod orders;
+pub mod policy;
 pub mod quick_texts;
 pub mod report;
 pub mod sign_in;

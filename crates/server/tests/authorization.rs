@@ -177,6 +177,21 @@ fn matrix(t: &Target) -> Vec<(&'static str, Call, [u16; 8])> {
             bare(),
             [401, 404, 404, 404, 200, 200, 422, 422],
         ),
+        // Each marketplace's policy is its support's; a stale version.
+        (
+            "GET /api/v1/policy",
+            bare(),
+            [401, 404, 404, 404, 404, 404, 200, 200],
+        ),
+        (
+            "PUT /api/v1/policy",
+            json_call(json!({ "version": 0, "settings": {
+                "merchant_reasons": ["damaged"], "first_response_hours": 24, "follow_up_hours": 72,
+                "high_value_threshold_minor": 500000, "high_value_extension_hours": 24,
+                "auto_refund_cap_minor": 150000, "reporting_window_days": 30,
+                "rating_target_percent": 85, "rating_warning_percent": 80 } })),
+            [401, 404, 404, 404, 404, 404, 409, 409],
+        ),
         ("GET /api/v1/cases/{id}", bare(), CASE_READ),
         (
             "PATCH /api/v1/cases/{id}",

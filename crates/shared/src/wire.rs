@@ -254,6 +254,70 @@ pub enum NextStepKind {
     Done,
 }
 
+/// A marketplace's policy (PRODUCT.md §5), as its support team reads and
+/// edits it (`GET`/`PUT /api/v1/policy`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Policy {
+    pub settings: PolicySettings,
+    /// The marketplace's currency (amounts are in its minor units).
+    pub currency: String,
+    /// Moves with every change; a change sends the version it edited.
+    pub version: i64,
+    /// The latest changes, newest first.
+    pub changes: Vec<PolicyChange>,
+}
+
+/// What support may change of the policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PolicySettings {
+    /// The reasons the merchants handle themselves; any other goes to the
+    /// platform.
+    pub merchant_reasons: Vec<Reason>,
+    /// Business hours for the first response, and for a follow-up.
+    pub first_response_hours: i64,
+    pub follow_up_hours: i64,
+    /// Above this order value the merchant gets `high_value_extension_hours` more.
+    pub high_value_threshold_minor: i64,
+    pub high_value_extension_hours: i64,
+    /// A breach refunds automatically up to this; above, it escalates.
+    pub auto_refund_cap_minor: i64,
+    /// Days after delivery a problem may be reported.
+    pub reporting_window_days: i64,
+    /// Customer satisfaction target, and the level below which it warns.
+    pub rating_target_percent: i64,
+    pub rating_warning_percent: i64,
+}
+
+/// `PUT /api/v1/policy`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PolicyInput {
+    pub version: i64,
+    pub settings: PolicySettings,
+}
+
+/// One recorded change of the policy: who, when, what.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PolicyChange {
+    pub changed_by: String,
+    #[serde(deserialize_with = "crate::timestamp::utc")]
+    pub changed_at: DateTime<Utc>,
+    /// The fields changed, with their values before and after.
+    pub fields: Vec<FieldChange>,
+}
+
+/// One field of a policy change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FieldChange {
+    pub field: String,
+    pub from: String,
+    pub to: String,
+}
+
 /// The customer's rating of a closed case's support.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -208,3 +208,27 @@ test("support registers a case for a customer on two of an order's lines", async
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await expectAccessible(page);
 });
+
+test("support changes the marketplace's policy, with field errors and a record", async ({ page }) => {
+  await new SignInPage(page).goto();
+  await new SignInPage(page).signIn(users.support.email);
+  await expect(page.getByTestId("current-user")).toBeVisible();
+  await page.getByRole("link", { name: "Policy" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Marketplace policy");
+  const hours = page.getByLabel("First response, business hours");
+  await expect(hours).toHaveValue("24");
+  await expect(page.getByLabel("Damaged")).toBeChecked();
+  await expectAccessible(page);
+  await hours.fill("0");
+  await page.getByRole("button", { name: "Save the policy" }).click();
+  await expect(page.locator("#policy-first_response_hours-error")).toBeVisible();
+  await expect(hours).toHaveAttribute("aria-invalid", "true");
+  await hours.fill("48");
+  await page.getByRole("button", { name: "Save the policy" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await expect(page.locator(".policy-changes li").first()).toContainText("Karin Berg");
+  await expect(page.locator(".policy-changes li").first()).toContainText("first_response_hours: 24 → 48");
+  await page.reload();
+  await expect(page.getByLabel("First response, business hours")).toHaveValue("48");
+  await expectAccessible(page);
+});

@@ -12,6 +12,7 @@ pub mod closing;
 pub mod decision_rules;
 pub mod decisions;
 pub mod emails;
+pub mod policy;
 pub mod posts;
 pub mod reports;
 pub mod return_label;

@@ -10,6 +10,7 @@ pub mod events;
 pub mod files;
 pub mod health;
 pub mod me;
+pub mod policy;
 pub mod posts;
 pub mod prepared;
 pub mod quick_texts;
@@ -44,6 +45,7 @@ pub fn api(test_clock: bool) -> Router<AppState> {
         .route("/me", get(me::me_get).patch(me::me_update))
         .route("/cases", get(cases::cases_list).post(reports::case_create))
         .route("/orders", get(reports::orders_list))
+        .route("/policy", get(policy::policy_get).put(policy::policy_put))
         .route(
             "/cases/{id}",
             get(cases::case_get).patch(case_tools::case_update),

@@ -16,7 +16,7 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
 
 use super::catalog::{self, MARKETPLACES};
 use crate::sla::calendar::Calendar;
-use crate::sla::deadline::{Response, HIGH_VALUE_EXTENSION_HOURS};
+use crate::sla::deadline::{Response, ResponseHours, HIGH_VALUE_EXTENSION_HOURS};
 use crate::sweeps::WARNING_HOURS;
 
 /// The merchant `--bench-cases` fills: Nordic Home AB, Anna's desk.
@@ -135,7 +135,7 @@ pub async fn add_open_cases(
         let first_title = &batch.lines[batch.lines.len() - line_count].3;
         // The first response's clock, as `sla::deadline` computes it for a
         // case that has only been submitted.
-        let budget = Response::First.budget()
+        let budget = Response::First.budget(ResponseHours::default())
             + if total > mp.high_value_threshold_minor {
                 Duration::hours(HIGH_VALUE_EXTENSION_HOURS)
             } else {

@@ -18,7 +18,7 @@ use serde_json::json;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::sla::calendar::Calendar;
-use crate::sla::deadline::{Response, HIGH_VALUE_EXTENSION_HOURS};
+use crate::sla::deadline::{Response, ResponseHours, HIGH_VALUE_EXTENSION_HOURS};
 use catalog::{MARKETPLACES, MERCHANTS};
 
 /// The password of every demo account (listed in the README).
@@ -703,7 +703,7 @@ impl Seeder {
             time_zone.parse().map_err(|e| anyhow::anyhow!("{e}"))?,
         );
         let due = self.now + Duration::hours(3);
-        let budget = Response::First.budget()
+        let budget = Response::First.budget(ResponseHours::default())
             + if high_value {
                 Duration::hours(HIGH_VALUE_EXTENSION_HOURS)
             } else {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{ClockPause, DeadlineView, OnBreach, ResponseKind, SkippedDay};
 
 use super::calendar::{Calendar, Country, DayOff};
-use super::deadline::{deadline, Deadline, Response};
+use super::deadline::{deadline, Deadline, Response, ResponseHours};
 use crate::error::{AppError, AppResult};
 use crate::store::clock::{self, ClockRow, History, StoredClock};
 use crate::store::{Db, Tx};
@@ -34,9 +34,14 @@ pub fn compute(row: ClockRow, history: History, now: DateTime<Utc>) -> AppResult
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     let calendar = Calendar::new(country, time_zone);
     let high_value = row.total_minor > row.high_value_threshold_minor;
+    let hours = ResponseHours {
+        first: row.first_response_hours,
+        follow_up: row.follow_up_hours,
+        high_value_extension: row.high_value_extension_hours,
+    };
     let on_breach = OnBreach::for_open_claim(row.open_claim_minor, row.auto_refund_cap_minor);
     Ok(CaseClock {
-        deadline: deadline(&calendar, &history, high_value, now),
+        deadline: deadline(&calendar, &history, high_value, hours, now),
         on_breach,
         row,
     })

@@ -22,17 +22,39 @@ pub enum Response {
     FollowUp,
 }
 
-impl Response {
-    /// Business time the merchant has for it.
-    pub fn budget(self) -> Duration {
-        match self {
-            Response::First => Duration::hours(24),
-            Response::FollowUp => Duration::hours(72),
+/// How much business time a marketplace gives each response (its policy,
+/// which its support team edits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResponseHours {
+    pub first: i64,
+    pub follow_up: i64,
+    /// Added above the high-value threshold.
+    pub high_value_extension: i64,
+}
+
+impl Default for ResponseHours {
+    /// PRODUCT.md §5: 24 hours, 72 for a follow-up, one business day more
+    /// above the threshold.
+    fn default() -> Self {
+        ResponseHours {
+            first: 24,
+            follow_up: 72,
+            high_value_extension: HIGH_VALUE_EXTENSION_HOURS,
         }
     }
 }
 
-/// The extension above the high-value threshold: one business day.
+impl Response {
+    /// Business time the merchant has for it under `hours`.
+    pub fn budget(self, hours: ResponseHours) -> Duration {
+        match self {
+            Response::First => Duration::hours(hours.first),
+            Response::FollowUp => Duration::hours(hours.follow_up),
+        }
+    }
+}
+
+/// The default extension above the high-value threshold: one business day.
 pub const HIGH_VALUE_EXTENSION_HOURS: i64 = 24;
 
 /// A stretch of time the clock did not run.
@@ -69,6 +91,7 @@ pub fn deadline(
     calendar: &Calendar,
     history: &[(DateTime<Utc>, Status)],
     high_value: bool,
+    hours: ResponseHours,
     now: DateTime<Utc>,
 ) -> Option<Deadline> {
     let (_, current) = *history.last()?;
@@ -94,11 +117,11 @@ pub fn deadline(
         return None;
     }
     let extension = if high_value {
-        Duration::hours(HIGH_VALUE_EXTENSION_HOURS)
+        Duration::hours(hours.high_value_extension)
     } else {
         Duration::zero()
     };
-    let budget = response.budget() + extension;
+    let budget = response.budget(hours) + extension;
 
     let mut used = Duration::zero();
     let mut pauses = Vec::new();
@@ -298,7 +321,13 @@ mod tests {
         ];
         for (history, high_value, now, due, response) in table {
             let history: Vec<_> = history.iter().map(|(t, s)| (at(t), *s)).collect();
-            let d = deadline(&cal(), &history, high_value, at(now));
+            let d = deadline(
+                &cal(),
+                &history,
+                high_value,
+                ResponseHours::default(),
+                at(now),
+            );
             assert_eq!(
                 show(d.as_ref().and_then(|d| d.due_at)),
                 due.map(str::to_owned),
@@ -315,7 +344,14 @@ mod tests {
             (at("2026-06-18 10:00"), S::PlatformReview),
             (at("2026-06-18 11:00"), S::Submitted),
         ];
-        let d = deadline(&cal(), &history, true, at("2026-06-18 12:00")).unwrap();
+        let d = deadline(
+            &cal(),
+            &history,
+            true,
+            ResponseHours::default(),
+            at("2026-06-18 12:00"),
+        )
+        .unwrap();
         assert_eq!(
             show(d.due_at).unwrap(),
             "2026-06-23 10:00",

@@ -109,6 +109,7 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
             cu.company, cu.address, c.prepared_decision, pb.name AS prepared_by_name,
             c.prepared_at, c.proposal_note, c.proposal_amount_minor, c.proposal_made_at,
             mk.country, mk.time_zone, mk.high_value_threshold_minor, c.free_exchange,
+            mk.first_response_hours, mk.follow_up_hours, mk.high_value_extension_hours,
             c.rating, c.rating_comment, c.rated_at, c.platform_reason, c.closed_at,
             EXISTS (SELECT 1 FROM events d WHERE d.case_id = c.id AND d.kind = 'disputed')
                 AS disputed_before,

@@ -14,7 +14,8 @@ use crate::error::{AppError, AppResult};
 /// The columns of a case that its clock depends on (the marketplace's
 /// calendar and rules, the order's value, what a breach would refund).
 pub(super) const CLOCK_COLUMNS: &str = "SELECT c.id, c.version, c.created_at, m.country, m.time_zone,
-        m.high_value_threshold_minor, m.auto_refund_cap_minor, o.total_minor,
+        m.high_value_threshold_minor, m.auto_refund_cap_minor, m.first_response_hours,
+        m.follow_up_hours, m.high_value_extension_hours, o.total_minor,
         c.claimed_value_minor - c.refunded_minor AS open_claim_minor, o.currency
      FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id JOIN orders o ON o.id = c.order_id";
 
@@ -28,6 +29,10 @@ pub struct ClockRow {
     pub time_zone: String,
     pub high_value_threshold_minor: i64,
     pub auto_refund_cap_minor: i64,
+    /// The marketplace's response hours (its policy).
+    pub first_response_hours: i64,
+    pub follow_up_hours: i64,
+    pub high_value_extension_hours: i64,
     pub total_minor: i64,
     pub open_claim_minor: i64,
     pub currency: String,
