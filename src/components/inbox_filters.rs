@@ -138,8 +138,10 @@ pub fn InboxFilters(
                     {age_options}
                 </select>
             </label>
-            {value_field("filter-min-value", |q, v| q.min_value = v, |q| q.min_value)}
-            {value_field("filter-max-value", |q, v| q.max_value = v, |q| q.max_value)}
+            // The claimed value is the desk's to sort cases by; a customer
+            // filters their own few cases by kind, reason and age.
+            {desk.then(|| value_field("filter-min-value", |q, v| q.min_value = v, |q| q.min_value))}
+            {desk.then(|| value_field("filter-max-value", |q, v| q.max_value = v, |q| q.max_value))}
             <label>
                 <span>{move || t_string!(i18n, sort_label)}</span>
                 <select on:change=move |ev| change(&|q| q.sort = event_target_value(&ev).parse().ok())>{sort_options}</select>

@@ -20,6 +20,7 @@ test("a customer sees My cases in Swedish, in customer wording", async ({ page }
   await expect(page.getByRole("columnheader", { name: "Vad händer nu" })).toBeVisible();
   await expect(page.getByRole("columnheader", { name: "Handlare" })).toBeVisible();
   await expect(page.getByRole("columnheader", { name: "Kund" })).toHaveCount(0);
+  await expect(page.locator("#filter-min-value")).toHaveCount(0);
   await expect(inbox.rows.filter({ hasText: /Väntar på svar från|väntar på ditt svar|Stängt|granskar/ }).first()).toBeVisible();
   await expectAccessible(page);
 
