@@ -25,7 +25,12 @@ fn major(minor: i64) -> String {
 /// window and the rating targets; field errors beside each; then the
 /// record of earlier changes.
 #[component]
-pub fn PolicyForm(policy: Policy, #[prop(into)] on_saved: Callback<()>) -> impl IntoView {
+pub fn PolicyForm(
+    policy: Policy,
+    /// Whether the last save went through (shown by the page).
+    saved: RwSignal<bool>,
+    #[prop(into)] on_saved: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let s = policy.settings.clone();
     let reasons = RwSignal::new(s.merchant_reasons.clone());
@@ -55,7 +60,6 @@ pub fn PolicyForm(policy: Policy, #[prop(into)] on_saved: Callback<()>) -> impl 
     let version = policy.version;
     let currency = policy.currency.clone();
     let write = Write::new();
-    let saved = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let read = |i: usize| {
@@ -195,7 +199,6 @@ pub fn PolicyForm(policy: Policy, #[prop(into)] on_saved: Callback<()>) -> impl 
             </fieldset>
             {inputs}
             {move || general().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            {move || saved.get().then(|| view! { <p class="alert alert-info" role="status">{move || t_string!(i18n, policy_saved)}</p> })}
             <button type="submit" class="button primary" disabled=move || write.pending()>{move || t_string!(i18n, policy_save)}</button>
         </form>
         <section class="card" aria-labelledby="policy-changes">
