@@ -149,3 +149,9 @@ pub fn day(date: chrono::NaiveDate, locale: Locale) -> String {
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
+
+/// Whether `at` is still ahead by the browser's clock (a window that is
+/// still open).
+pub fn is_ahead(at: DateTime<Utc>) -> bool {
+    at.timestamp_millis() as f64 > now_ms()
+}

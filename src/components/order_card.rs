@@ -16,7 +16,7 @@ pub fn OrderCard(order: CustomerOrder) -> impl IntoView {
     let heading_id = format!("order-{}", order.id);
     let labelled_by = heading_id.clone();
     let (placed, delivered, until) = (order.placed_at, order.delivered_at, order.report_until);
-    let open = until.is_none_or(|at| at.timestamp_millis() as f64 > format::now_ms());
+    let open = until.is_none_or(format::is_ahead);
     let reportable = open && order.lines.iter().any(|l| l.claimable_quantity > 0);
     let lines = order
         .lines

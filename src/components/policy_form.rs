@@ -1,3 +1,4 @@
+use claimdesk_shared::money::{amount_input, parse_amount};
 use claimdesk_shared::wire::{Policy, PolicyInput, PolicySettings};
 use claimdesk_shared::Reason;
 use leptos::prelude::*;
@@ -13,11 +14,6 @@ use crate::write::Write;
 struct Number {
     field: &'static str,
     value: RwSignal<String>,
-}
-
-/// Amounts are edited in major units (kronor, euros) and kept in minor.
-fn major(minor: i64) -> String {
-    format!("{}", minor / 100)
 }
 
 /// The policy's settings as a form: the reasons merchants handle, the
@@ -43,13 +39,16 @@ pub fn PolicyForm(
         number("follow_up_hours", s.follow_up_hours.to_string()),
         number(
             "high_value_threshold_minor",
-            major(s.high_value_threshold_minor),
+            amount_input(s.high_value_threshold_minor),
         ),
         number(
             "high_value_extension_hours",
             s.high_value_extension_hours.to_string(),
         ),
-        number("auto_refund_cap_minor", major(s.auto_refund_cap_minor)),
+        number(
+            "auto_refund_cap_minor",
+            amount_input(s.auto_refund_cap_minor),
+        ),
         number("reporting_window_days", s.reporting_window_days.to_string()),
         number("rating_target_percent", s.rating_target_percent.to_string()),
         number(
@@ -70,14 +69,9 @@ pub fn PolicyForm(
                 .parse::<i64>()
                 .unwrap_or(-1)
         };
-        let money = |i: usize| {
-            fields[i]
-                .value
-                .get_untracked()
-                .trim()
-                .parse::<i64>()
-                .map_or(-1, |v| v * 100)
-        };
+        // Amounts are typed in major units (kronor, euros); what is not an
+        // amount reaches the server as -1, which it refuses by field.
+        let money = |i: usize| parse_amount(&fields[i].value.get_untracked()).unwrap_or(-1);
         let settings = PolicySettings {
             merchant_reasons: reasons.get_untracked(),
             first_response_hours: read(0),
@@ -123,14 +117,15 @@ pub fn PolicyForm(
             let described = error_id.clone();
             let error = error_of(field);
             let money = field.ends_with("_minor").then(|| currency.clone());
+            let step = if money.is_some() { "0.01" } else { "1" };
             view! {
                 <div class="field">
                     <label for=id.clone()>{move || label(field)}{money.map(|c| format!(" ({c})"))}</label>
                     <input
                         id=id
                         type="number"
-                        inputmode="numeric"
-                        step="1"
+                        inputmode="decimal"
+                        step=step
                         bind:value=value
                         aria-invalid=move || error().is_some().to_string()
                         aria-describedby=move || error().map(|_| described.clone())

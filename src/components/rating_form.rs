@@ -1,4 +1,3 @@
-use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{CaseDetail, NewRating};
 use claimdesk_shared::RatingScore;
 use leptos::prelude::*;
@@ -12,11 +11,6 @@ use crate::i18n::*;
 use crate::labels;
 use crate::write::Write;
 
-/// Whether `until` is still ahead.
-fn ahead(until: DateTime<Utc>) -> bool {
-    until.timestamp_millis() as f64 > format::now_ms()
-}
-
 /// The customer rates the support of a closed case: thumbs up or down and
 /// a comment if they like, once; changeable for 7 days after.
 #[component]
@@ -25,7 +19,9 @@ pub fn RatingForm(case: CaseDetail) -> impl IntoView {
     let context = use_case_context();
     let id = case.summary.id;
     let given = case.rating.clone();
-    let changeable = given.as_ref().is_none_or(|r| ahead(r.changeable_until));
+    let changeable = given
+        .as_ref()
+        .is_none_or(|r| format::is_ahead(r.changeable_until));
     let score = RwSignal::new(given.as_ref().map(|r| r.score));
     let comment = RwSignal::new(
         given

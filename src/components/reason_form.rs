@@ -82,6 +82,7 @@ pub fn ReasonForm(case: CaseDetail, purpose: Purpose) -> impl IntoView {
     };
     let field_id = format!("{field}-{id}");
     let error_id = format!("{field_id}-error");
+    let described_by = error_id.clone();
     let error = move || {
         write.error().map(|e| {
             e.field(field)
@@ -127,9 +128,9 @@ pub fn ReasonForm(case: CaseDetail, purpose: Purpose) -> impl IntoView {
                         maxlength="2000"
                         bind:value=text
                         aria-invalid=move || error().is_some().to_string()
-                        aria-describedby=move || error().map(|_| error_id.clone())
+                        aria-describedby=move || error().map(|_| described_by.clone())
                     ></textarea>
-                    {move || error().map(|m| view! { <p id=format!("{field}-{id}-error") class="field-error" role="alert">{m}</p> })}
+                    {move || error().map(|m| view! { <p id=error_id.clone() class="field-error" role="alert">{m}</p> })}
                 </div>
                 <button type="submit" class="button primary" disabled=move || write.pending() || text.get().trim().is_empty()>
                     {button}

@@ -17,7 +17,7 @@ use crate::write::Write;
 fn window_closed(order: &CustomerOrder) -> bool {
     order
         .report_until
-        .is_some_and(|until| (until.timestamp_millis() as f64) < format::now_ms())
+        .is_some_and(|until| !format::is_ahead(until))
 }
 
 /// The report: the order, how many of each item are affected, the reason,

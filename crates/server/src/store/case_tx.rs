@@ -118,6 +118,16 @@ pub struct Notification<'a> {
     pub cause: String,
 }
 
+/// The version a caller of `scope` sees and claims: a customer, the
+/// version of what customers see (`customer_version`); the desk and the
+/// system, the version every change moves.
+pub(super) fn seen_version_column(scope: Option<Scope>) -> &'static str {
+    match scope {
+        Some(Scope::Customer(_)) => "c.customer_version",
+        _ => "c.version",
+    }
+}
+
 impl Tx {
     /// Claims case `id` at `version` (`UPDATE … WHERE version = ?`, so a
     /// stale writer is refused) within `scope` (none for the system), and
@@ -138,12 +148,7 @@ impl Tx {
             idempotency::push_case_answer(&mut claim, answer, id, now);
             claim.push("; ");
         }
-        // A customer saw (and claims) the version of what customers see;
-        // the desk, the version every change moves.
-        let seen = match scope {
-            Some(Scope::Customer(_)) => "c.customer_version",
-            _ => "c.version",
-        };
+        let seen = seen_version_column(scope);
         claim
             .push("UPDATE cases AS c SET version = version + 1, updated_at = ")
             .push_bind(now)

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use claimdesk_shared::{CaseId, RatingScore};
 
+use super::case_tx::seen_version_column;
 use super::Tx;
 use crate::error::{AppError, AppResult};
 use crate::scope::Scope;
@@ -34,10 +35,7 @@ impl Tx {
     /// customer's own for a customer), read inside this write, whose lock
     /// keeps it current; "not found" outside the scope.
     pub async fn seen_version(&mut self, id: CaseId, scope: Scope) -> AppResult<i64> {
-        let column = match scope {
-            Scope::Customer(_) => "c.customer_version",
-            _ => "c.version",
-        };
+        let column = seen_version_column(Some(scope));
         let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
             "SELECT {column} FROM cases c WHERE c.id = "
         ));
