@@ -9,6 +9,7 @@ use claimdesk_shared::{CaseAction, CaseId, EventKind, Outcome, PlatformReason};
 use serde_json::json;
 
 use crate::domain::case_write::{CaseWrite, Recipient};
+use crate::domain::emails::{self, Amount};
 use crate::error::{AppError, AppResult};
 use crate::sla::clock;
 use crate::state::AppState;
@@ -44,6 +45,8 @@ async fn close_one(
 ) -> AppResult<()> {
     let mut write = CaseWrite::begin_system(state, id, version, now).await?;
     let to = write.next_status(CaseAction::NoReplyTimeout)?;
+    // The case's record, in the desk's words (the customer's email says it
+    // in their language).
     let note = format!("No reply from the customer within {NO_REPLY_DAYS} days.");
     write.tx().record_no_reply(id.0, &note).await?;
     write.event(
@@ -54,9 +57,7 @@ async fn close_one(
     write
         .notify(
             Recipient::Customer,
-            "no_reply",
-            format!("Your claim {id} was closed"),
-            format!("We did not hear back from you for {NO_REPLY_DAYS} days, so claim {id} is closed. You can dispute this within 14 days."),
+            emails::no_reply(id, NO_REPLY_DAYS),
             format!("no-reply:{}:{version}", id.0),
         )
         .await?;
@@ -79,18 +80,28 @@ pub async fn warn_before_breach(state: &AppState, now: DateTime<Utc>) -> AppResu
     // One transaction on the writer for all of them (each is usually
     // queued already and does nothing).
     let mut tx = Tx::begin(&state.writer).await?;
-    for (id, due_at, address) in soon {
-        let case = CaseId(id);
-        let hours = (due_at - now).num_minutes().div_euclid(60);
+    for due in soon {
+        let (id, case) = (due.id, CaseId(due.id));
+        let hours = (due.due_at - now).num_minutes().div_euclid(60);
+        // The deadline as the merchant's clock on the wall shows it.
+        let zone: chrono_tz::Tz = crate::store::column(&due.time_zone, "time zone")?;
+        let local = due
+            .due_at
+            .with_timezone(&zone)
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        let mail = emails::breach_warning(case, &local, &due.time_zone, hours, WARNING_HOURS);
+        let locale = crate::store::column(&due.locale, "locale")?;
+        let (subject, body) = mail.render(locale)?;
         let email = Email {
             case_id: id,
-            address: &address,
-            template: "breach_warning",
-            subject: &format!("Case {case} needs an answer within {WARNING_HOURS} hours"),
-            body: &format!("Case {case} must be answered by {} (UTC), in about {hours} hours, or the marketplace acts on it: a refund to the customer or an escalation to its support team.", due_at.format("%Y-%m-%d %H:%M")),
+            address: &due.email,
+            template: mail.template,
+            subject: &subject,
+            body: &body,
             // One warning per deadline: a new deadline (after a customer
             // reply) warns again.
-            cause: &format!("breach-warning:{id}:{}", due_at.to_rfc3339()),
+            cause: &format!("breach-warning:{id}:{}", due.due_at.to_rfc3339()),
         };
         if tx.queue_email(email, now).await? {
             warned.push(case);
@@ -199,25 +210,18 @@ async fn act(
             write.tx().record_auto_refund(id.0, amount_minor).await?;
             write.event(EventKind::DecisionMade, json!({ "outcome": Outcome::AutoRefund, "amount_minor": amount_minor, "reason": "response_time" }));
             write.set_status(to).await?;
-            let amount = format!(
-                "{} {currency}",
-                claimdesk_shared::money::amount_input(amount_minor)
-            );
+            let amount = Amount::new(amount_minor, currency);
             write
                 .notify(
                     Recipient::Merchant,
-                    "breach_refunded",
-                    format!("Case {id} was refunded automatically"),
-                    format!("Case {id} was not answered in time, so the customer was refunded {amount} automatically."),
+                    emails::breach_refunded(id, amount.clone()),
                     format!("breach:{}:{version}:merchant", id.0),
                 )
                 .await?;
             write
                 .notify(
                     Recipient::Customer,
-                    "decision",
-                    format!("Update on your claim {id}"),
-                    format!("Your claim {id} is resolved: you were refunded {amount}."),
+                    emails::auto_refunded(id, amount),
                     format!("breach:{}:{version}:customer", id.0),
                 )
                 .await?;
@@ -234,9 +238,7 @@ async fn act(
             write
                 .notify(
                     Recipient::Merchant,
-                    "breach_escalated",
-                    format!("Case {id} went to the platform"),
-                    format!("Case {id} was not answered in time and its value is above the automatic refund limit, so the marketplace's support team now handles it."),
+                    emails::breach_escalated(id),
                     format!("breach:{}:{version}:merchant", id.0),
                 )
                 .await?;

@@ -448,8 +448,9 @@ async fn rejecting_tells_the_customer_why() {
     .fetch_one(&app.state.db)
     .await
     .unwrap();
+    // In Lisa's language, Swedish, with the way to dispute it.
     assert!(
-        mail.contains("The item shows wear from use.") && mail.contains("dispute"),
+        mail.contains("The item shows wear from use.") && mail.contains("bestrida beslutet"),
         "{mail}"
     );
 }
@@ -498,7 +499,7 @@ async fn a_return_label_parks_the_case_until_the_parcel_arrives() {
     .fetch_one(&app.state.db)
     .await
     .unwrap();
-    assert!(mail.contains("free return label"), "{mail}");
+    assert!(mail.contains("kostnadsfria retursedel"), "{mail}");
     let done = app
         .write_once(
             "POST",

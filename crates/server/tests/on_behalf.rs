@@ -160,7 +160,7 @@ async fn support_registers_a_case_for_some_lines_as_if_the_customer_had() {
     .unwrap();
     assert_eq!(to, CUSTOMER_LISA);
     assert!(
-        body.contains("support team registered it for you"),
+        body.contains("kundtjänst har registrerat det åt dig"),
         "{body}"
     );
     assert_eq!(

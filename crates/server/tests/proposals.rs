@@ -60,7 +60,10 @@ async fn a_proposal_parks_the_case_and_the_customer_accepts_it() {
     .fetch_one(&app.state.db)
     .await
     .unwrap();
-    assert!(mail.contains(text) && mail.contains("Accept"), "{mail}");
+    assert!(
+        mail.contains(text) && mail.contains("Godkänn förslaget"),
+        "{mail}"
+    );
 
     // She accepts: refunded the offer, resolved, the merchant told.
     let path = format!("/api/v1/cases/{id}/proposal/accept");

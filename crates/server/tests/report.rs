@@ -292,7 +292,8 @@ async fn a_customer_reports_a_problem_and_the_merchant_has_it() {
     assert_eq!(events[0]["kind"], "case_created");
     assert_eq!(events[0]["actor_name"], "Lisa Andersson");
 
-    // The emails: the merchant's names kind, case id and both order numbers.
+    // The emails: the merchant's names kind, case id and both order numbers
+    // (in Swedish, its marketplace's language, as the app names them).
     let (subject, text): (String, String) = sqlx::query_as(
         "SELECT subject, body FROM outbox WHERE case_id = ? AND recipient = 'claims@nordichome.example'",
     )
@@ -301,7 +302,7 @@ async fn a_customer_reports_a_problem_and_the_merchant_has_it() {
     .await
     .unwrap();
     let email = format!("{subject}\n{text}");
-    for needle in [id.as_str(), "complaint", number, legacy, "damaged"] {
+    for needle in [id.as_str(), "reklamation", number, legacy, "Skadad"] {
         assert!(email.contains(needle), "{needle} in {email}");
     }
     let confirmation = app

@@ -22,6 +22,7 @@ use claimdesk_shared::wire::CaseChanged;
 use claimdesk_shared::{CaseAction, CaseId, EventKind, Handler, Role, Status, TransitionError};
 use serde_json::json;
 
+use crate::domain::emails::Mail;
 use crate::error::{AppError, AppResult};
 use crate::live::Live;
 use crate::page_cache::PageCache;
@@ -284,25 +285,20 @@ impl<'u> CaseWrite<'u> {
         Ok(())
     }
 
-    /// Queues a notification email; `cause` makes it unique, so the same
-    /// cause never mails twice.
-    pub async fn notify(
-        &mut self,
-        to: Recipient,
-        template: &str,
-        subject: String,
-        body: String,
-        cause: String,
-    ) -> AppResult<()> {
+    /// Queues `mail` to `to`, written in their language; `cause` makes it
+    /// unique, so the same cause never mails twice.
+    pub async fn notify(&mut self, to: Recipient, mail: Mail, cause: String) -> AppResult<()> {
         let recipient_id = match to {
             Recipient::Customer => self.case.customer_id,
             Recipient::Merchant => self.case.merchant_id,
         };
+        let locale = self.tx.recipient_locale(to, self.case.id.0).await?;
+        let (subject, body) = mail.render(locale)?;
         let notification = Notification {
             case_id: self.case.id.0,
             to,
             recipient_id,
-            template,
+            template: mail.template,
             subject,
             body,
             cause,

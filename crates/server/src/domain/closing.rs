@@ -44,15 +44,9 @@ pub async fn resolve(
         json!({ "outcome": Outcome::CustomerResolved }),
     );
     write.set_status(to).await?;
-    let (subject, body) = emails::customer_resolved(id, &user.name);
+    let mail = emails::customer_resolved(id, &user.name);
     write
-        .notify(
-            Recipient::Merchant,
-            "customer_resolved",
-            subject,
-            body,
-            format!("resolved:{case_id}"),
-        )
+        .notify(Recipient::Merchant, mail, format!("resolved:{case_id}"))
         .await?;
     write.commit().await
 }
@@ -152,23 +146,19 @@ pub async fn dispute(
         json!({ "reason": reason, "message_id": message_id }),
     );
     write.set_status(to).await?;
-    let (subject, body) = emails::disputed_to_merchant(id, &user.name, &reason);
+    let mail = emails::disputed_to_merchant(id, &user.name, &reason);
     write
         .notify(
             Recipient::Merchant,
-            "disputed",
-            subject,
-            body,
+            mail,
             format!("dispute:{case_id}:merchant"),
         )
         .await?;
-    let (subject, body) = emails::disputed_to_customer(id);
+    let mail = emails::disputed_to_customer(id);
     write
         .notify(
             Recipient::Customer,
-            "disputed",
-            subject,
-            body,
+            mail,
             format!("dispute:{case_id}:customer"),
         )
         .await?;
@@ -209,14 +199,12 @@ pub async fn hand_back(
         json!({ "note": note, "note_id": note_id }),
     );
     write.set_status(to).await?;
-    let (subject, body) = emails::handed_back(id, &user.name, &note);
+    let mail = emails::handed_back(id, &user.name, &note);
     let version = input.version;
     write
         .notify(
             Recipient::Merchant,
-            "handed_back",
-            subject,
-            body,
+            mail,
             format!("hand-back:{case_id}:{version}"),
         )
         .await?;

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::case_write::{CaseWrite, Recipient};
 use super::decision_rules::{check, Checked, Claim};
-use super::emails;
+use super::emails::{self, Amount};
 use super::posts::add_message;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -74,12 +74,10 @@ async fn apply(
         write.set_status(to).await?;
         let order_id = write.case.order_id;
         let currency = write.tx().order_currency(order_id).await?;
-        let refund = offer.map(|a| emails::money(a, &currency));
-        let (subject, body) = emails::proposal(id, &note, refund.as_deref());
+        let refund = offer.map(|a| Amount::new(a, &currency));
+        let mail = emails::proposal(id, &note, refund);
         let cause = format!("decision:{case_id}:{version}");
-        write
-            .notify(Recipient::Customer, "proposal", subject, body, cause)
-            .await?;
+        write.notify(Recipient::Customer, mail, cause).await?;
         return Ok(());
     };
     write
@@ -96,16 +94,9 @@ async fn apply(
         json!({ "outcome": outcome, "amount_minor": checked.refund_minor, "note": checked.note, "lines": lines, "prepared": from_prepared }),
     );
     write.set_status(to).await?;
-    let (subject, body) = emails::decision(
-        outcome,
-        &id.to_string(),
-        checked.note.as_deref(),
-        write.case.free_return,
-    );
+    let mail = emails::decision(outcome, id, checked.note.as_deref(), write.case.free_return);
     let cause = format!("decision:{case_id}:{version}");
-    write
-        .notify(Recipient::Customer, "decision", subject, body, cause)
-        .await?;
+    write.notify(Recipient::Customer, mail, cause).await?;
     Ok(())
 }
 
@@ -208,18 +199,10 @@ pub async fn accept_proposal(
     write.set_status(to).await?;
     let order_id = write.case.order_id;
     let currency = write.tx().order_currency(order_id).await?;
-    let paid = (refund > 0).then(|| emails::money(refund, &currency));
-    let (subject, body) = emails::proposal_accepted(id, &user.name, &note, paid.as_deref());
+    let paid = (refund > 0).then(|| Amount::new(refund, &currency));
+    let mail = emails::proposal_accepted(id, &user.name, &note, paid);
     let cause = format!("proposal-accepted:{case_id}:{version}");
-    write
-        .notify(
-            Recipient::Merchant,
-            "proposal_accepted",
-            subject,
-            body,
-            cause,
-        )
-        .await?;
+    write.notify(Recipient::Merchant, mail, cause).await?;
     write.commit().await
 }
 
@@ -242,11 +225,9 @@ pub async fn return_received(
         json!({ "outcome": Outcome::ReturnRefund, "amount_minor": refund }),
     );
     write.set_status(to).await?;
-    let (subject, body) = emails::decision(Outcome::ReturnRefund, &id.to_string(), None, false);
+    let mail = emails::decision(Outcome::ReturnRefund, id, None, false);
     let cause = format!("return-received:{case_id}");
-    write
-        .notify(Recipient::Customer, "decision", subject, body, cause)
-        .await?;
+    write.notify(Recipient::Customer, mail, cause).await?;
     write.commit().await
 }
 

@@ -85,11 +85,9 @@ pub async fn post_message(
     } else {
         Recipient::Customer
     };
-    let (subject, text) = emails::message(id, &user.name, body);
+    let mail = emails::message(id, &user.name, body);
     let cause = format!("message:{message_id}");
-    write
-        .notify(recipient, "message", subject, text, cause)
-        .await?;
+    write.notify(recipient, mail, cause).await?;
     write.commit().await
 }
 

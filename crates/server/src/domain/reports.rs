@@ -22,7 +22,7 @@ use crate::state::AppState;
 use crate::store::case_tx::Answering;
 use crate::store::outbox::Email;
 use crate::store::reports::{report_until, ClaimableLine, NewCaseRow, Reporter};
-use crate::store::Tx;
+use crate::store::{column, Tx};
 use crate::user::CurrentUser;
 
 /// The longest description accepted, in characters (after trimming).
@@ -278,40 +278,48 @@ pub async fn create(
         .iter()
         .map(|l| (l.id, l.title.as_str()))
         .collect();
-    let (merchant_subject, merchant_body) = emails::new_case(
-        case_id,
-        input,
-        &order,
-        handler,
-        claimed_value,
-        &order.customer_name,
+    let about = emails::NewCaseMail {
+        case: case_id.to_string(),
+        kind: input.kind,
+        reason: input.reason,
+        order: &order.number,
+        legacy: order.legacy_number.as_deref(),
+        customer: &order.customer_name,
+        merchant: &order.merchant_name,
+        claimed: emails::Amount::new(claimed_value, &order.currency),
+        lines: input
+            .lines
+            .iter()
+            .map(|l| emails::MailLine {
+                quantity: l.quantity,
+                title: titles.get(&l.line_id).copied().unwrap_or_default(),
+            })
+            .collect(),
+        free_exchange: input.free_exchange,
         description,
-        &titles,
-    );
-    let (customer_subject, customer_body) =
-        emails::case_received(case_id, input.kind, &order, handler, on_behalf);
-    for (address, template, subject, body, cause) in [
+        platform: handler == Handler::Platform,
+    };
+    for (address, locale, mail, cause) in [
         (
-            order.merchant_email.as_str(),
-            "case_created",
-            &merchant_subject,
-            &merchant_body,
+            &order.merchant_email,
+            &order.merchant_locale,
+            emails::new_case(&about),
             format!("case-created:{id}"),
         ),
         (
-            order.customer_email.as_str(),
-            "case_received",
-            &customer_subject,
-            &customer_body,
+            &order.customer_email,
+            &order.customer_locale,
+            emails::case_received(&about, on_behalf),
             format!("case-received:{id}"),
         ),
     ] {
+        let (subject, body) = mail.render(column(locale, "locale")?)?;
         let email = Email {
             case_id: id,
             address,
-            template,
-            subject,
-            body,
+            template: mail.template,
+            subject: &subject,
+            body: &body,
             cause: &cause,
         };
         tx.queue_email(email, now).await?;

@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{Decision, DecisionKind, RefundLine};
-use claimdesk_shared::{CaseId, EventKind, Outcome, Status};
+use claimdesk_shared::{CaseId, EventKind, Locale, Outcome, Status};
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::{idempotency, json_column, Tx};
+use super::{column, idempotency, json_column, Tx};
 use crate::error::{AppError, AppResult};
 use crate::scope::Scope;
 
@@ -273,6 +273,25 @@ impl Tx {
         .execute(&mut *self.0)
         .await?;
         Ok(())
+    }
+
+    /// The language `to`'s emails on case `case_id` are written in: the
+    /// customer's own, the merchant's marketplace's (see
+    /// `ReportedOrder::merchant_locale`).
+    pub async fn recipient_locale(&mut self, to: Recipient, case_id: i64) -> AppResult<Locale> {
+        let query = match to {
+            Recipient::Customer => {
+                "SELECT u.locale FROM cases c JOIN users u ON u.id = c.customer_id WHERE c.id = ?"
+            }
+            Recipient::Merchant => {
+                "SELECT m.locale FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id WHERE c.id = ?"
+            }
+        };
+        let locale: String = sqlx::query_scalar(query)
+            .bind(case_id)
+            .fetch_one(&mut *self.0)
+            .await?;
+        column(&locale, "locale")
     }
 
     /// Queues `notification` unless its cause was queued before; the

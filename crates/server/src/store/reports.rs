@@ -193,6 +193,11 @@ pub struct ReportedOrder {
     pub customer_id: i64,
     pub customer_name: String,
     pub customer_email: String,
+    /// The languages their emails are written in: the customer's own, and
+    /// for the merchant its marketplace's (merchants have no language of
+    /// their own; their agents do, but the email goes to the shop).
+    pub customer_locale: String,
+    pub merchant_locale: String,
 }
 
 /// Who reports a problem with an order: its customer, or the support team
@@ -241,7 +246,8 @@ impl Tx {
             "SELECT o.marketplace_id, o.merchant_id, o.number, o.legacy_number, o.currency,
                     mk.merchant_reasons, me.name AS merchant_name, me.email AS merchant_email,
                     o.delivered_at, mk.reporting_window_days, o.customer_id,
-                    cu.name AS customer_name, cu.email AS customer_email
+                    cu.name AS customer_name, cu.email AS customer_email,
+                    cu.locale AS customer_locale, mk.locale AS merchant_locale
              FROM orders o JOIN marketplaces mk ON mk.id = o.marketplace_id
              JOIN merchants me ON me.id = o.merchant_id JOIN users cu ON cu.id = o.customer_id
              WHERE o.id = ",

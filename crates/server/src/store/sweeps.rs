@@ -23,16 +23,28 @@ pub async fn awaiting_customer_since(db: &Db, since: DateTime<Utc>) -> AppResult
     .await?)
 }
 
+/// A case whose response clock runs out soon, with whom to warn.
+#[derive(Debug, sqlx::FromRow)]
+pub struct DueSoon {
+    pub id: i64,
+    pub due_at: DateTime<Utc>,
+    /// The merchant's address, and its marketplace's language and zone.
+    pub email: String,
+    pub locale: String,
+    pub time_zone: String,
+}
+
 /// The merchant's cases whose clock runs out after `after` and at or
-/// before `until`, soonest first, with the deadline and the merchant's
-/// address.
+/// before `until`, soonest first, with the deadline and whom to warn.
 pub async fn due_between(
     db: &Db,
     after: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> AppResult<Vec<(i64, DateTime<Utc>, String)>> {
+) -> AppResult<Vec<DueSoon>> {
     Ok(sqlx::query_as(
-        "SELECT c.id, c.due_at, me.email FROM cases c JOIN merchants me ON me.id = c.merchant_id
+        "SELECT c.id, c.due_at, me.email, mk.locale, mk.time_zone
+         FROM cases c JOIN merchants me ON me.id = c.merchant_id
+         JOIN marketplaces mk ON mk.id = c.marketplace_id
          WHERE c.due_at > ? AND c.due_at <= ? AND c.status IN ('submitted', 'awaiting_merchant')
          ORDER BY c.due_at, c.id",
     )
