@@ -4,9 +4,9 @@
 
 use claimdesk_shared::wire::{
     Attachment, BulkResult, BulkSend, CaseDetail, CasePage, CaseToggles, CustomerOrder, Decision,
-    Dispute, EventView, FieldError, HandBack, InboxCount, Me, MessageView, NewCase, NewPost,
-    NewRating, NoteView, Policy, PolicyInput, Problem, QuickText, QuickTextInput, SignIn, TakeHold,
-    UpdateMe, Versioned,
+    Dispute, EventView, FieldError, HandBack, InboxCount, Me, MerchantRef, MessageView, NewCase,
+    NewPost, NewRating, NoteView, Policy, PolicyInput, Problem, QuickText, QuickTextInput, SignIn,
+    TakeHold, UpdateMe, Versioned,
 };
 use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason};
 use gloo_net::http::{Request, RequestBuilder};
@@ -235,6 +235,8 @@ pub struct CaseQuery {
     /// Age bounds in whole days since the case was reported.
     pub min_age_days: Option<i64>,
     pub max_age_days: Option<i64>,
+    /// One merchant's cases only (support's filter).
+    pub merchant: Option<i64>,
 }
 
 impl CaseQuery {
@@ -253,6 +255,7 @@ impl CaseQuery {
             max_value: None,
             min_age_days: None,
             max_age_days: None,
+            merchant: None,
         }
     }
 
@@ -274,6 +277,7 @@ impl CaseQuery {
             max_value: get("max_value").and_then(|v| v.parse().ok()),
             min_age_days: get("min_age_days").and_then(|v| v.parse().ok()),
             max_age_days: get("max_age_days").and_then(|v| v.parse().ok()),
+            merchant: get("merchant").and_then(|v| v.parse().ok()),
         }
     }
 
@@ -297,6 +301,7 @@ impl CaseQuery {
             ("max_value", self.max_value),
             ("min_age_days", self.min_age_days),
             ("max_age_days", self.max_age_days),
+            ("merchant", self.merchant),
         ] {
             if let Some(value) = value {
                 query.push(format!("{name}={value}"));
@@ -429,6 +434,11 @@ pub async fn decide(id: CaseId, input: Decision, key: String) -> Result<CaseDeta
 /// The signed-in customer's orders, with what is left to report on each line.
 pub async fn orders() -> Result<Vec<CustomerOrder>, ApiError> {
     get("/orders").await
+}
+
+/// The merchants whose cases the user may see (support: its marketplace's).
+pub async fn merchants() -> Result<Vec<MerchantRef>, ApiError> {
+    get("/merchants").await
 }
 
 /// Support: its marketplace's policy, with the latest changes.

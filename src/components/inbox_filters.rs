@@ -2,7 +2,8 @@ use claimdesk_shared::money::{amount_input, parse_amount};
 use claimdesk_shared::{CaseSort, Inbox, Kind, Reason};
 use leptos::prelude::*;
 
-use crate::api::CaseQuery;
+use crate::api::{self, CaseQuery};
+use crate::fetched::Fetched;
 use crate::i18n::*;
 use crate::labels;
 
@@ -25,6 +26,8 @@ pub fn InboxFilters(
     on_change: Callback<CaseQuery>,
     /// Merchant agents and support (the response clock is theirs).
     desk: bool,
+    /// The marketplace's support, who may narrow any inbox to one merchant.
+    support: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let change = move |edit: &dyn Fn(&mut CaseQuery)| {
@@ -114,9 +117,28 @@ pub fn InboxFilters(
             </label>
         }
     };
+    let merchant_filter = support.then(|| {
+        let merchants = Fetched::new(api::merchants);
+        let options = move || {
+            let chosen = current(|q| q.merchant);
+            merchants.ok().unwrap_or_default().into_iter().map(|merchant| {
+                view! { <option value=merchant.id selected=chosen == Some(merchant.id)>{merchant.name}</option> }
+            }).collect_view()
+        };
+        view! {
+            <label>
+                <span>{move || t_string!(i18n, filter_merchant)}</span>
+                <select id="filter-merchant" on:change=move |ev| change(&|q| q.merchant = event_target_value(&ev).parse().ok())>
+                    <option value="">{move || t_string!(i18n, filter_any_merchant)}</option>
+                    {options}
+                </select>
+            </label>
+        }
+    });
     view! {
         <fieldset class="filters">
             <legend class="visually-hidden">{move || t_string!(i18n, filters_label)}</legend>
+            {merchant_filter}
             <label>
                 <span>{move || t_string!(i18n, filter_kind)}</span>
                 <select on:change=move |ev| change(&|q| q.kind = event_target_value(&ev).parse().ok())>

@@ -170,12 +170,23 @@ pub fn PolicyForm(
         .into_iter()
         .map(|c| {
             let at = c.changed_at;
-            let what = c
-                .fields
-                .iter()
-                .map(|f| format!("{}: {} → {}", f.field, f.from, f.to))
-                .collect::<Vec<_>>()
-                .join("; ");
+            // Each field by its label, its values as the form shows them.
+            let currency = currency.clone();
+            let what = move || {
+                c.fields
+                    .iter()
+                    .map(|f| {
+                        let name = if f.field == "merchant_reasons" {
+                            t_string!(i18n, policy_merchant_reasons_short).to_owned()
+                        } else {
+                            label(&f.field).to_owned()
+                        };
+                        let value = |v: &str| recorded_value(i18n, &f.field, v, &currency);
+                        format!("{name}: {} → {}", value(&f.from), value(&f.to))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
             view! {
                 <li>
                     <strong>{c.changed_by}</strong>
@@ -200,5 +211,26 @@ pub fn PolicyForm(
             <h2 id="policy-changes">{move || t_string!(i18n, policy_changes)}</h2>
             <ul class="policy-changes">{changes}</ul>
         </section>
+    }
+}
+
+/// A value of the change record as the form shows it: reasons by their
+/// names, amounts in the currency's units, numbers as they are.
+fn recorded_value(i18n: I18n, field: &str, value: &str, currency: &str) -> String {
+    if field == "merchant_reasons" {
+        let names: Vec<String> = value
+            .split(',')
+            .filter_map(|r| r.parse::<Reason>().ok())
+            .map(|r| labels::reason(i18n, r).to_owned())
+            .collect();
+        return if names.is_empty() {
+            "—".to_owned()
+        } else {
+            names.join(", ")
+        };
+    }
+    match value.parse::<i64>() {
+        Ok(minor) if field.ends_with("_minor") => format!("{} {currency}", amount_input(minor)),
+        _ => value.to_owned(),
     }
 }

@@ -121,7 +121,7 @@ pub fn InboxPage() -> impl IntoView {
                     />
                 </form>
             </div>
-            <InboxFilters requested=requested on_change=on_filters desk=desk/>
+            <InboxFilters requested=requested on_change=on_filters desk=desk support=role() == Some(Role::Support)/>
             {move || prepared_view.get().then(|| view! { <BulkSend listed=listed on_sent=Callback::new(move |_| cases.refetch())/> })}
             {cases.view(move |(shown, result)| {
                     // While the next list loads the previous one stays, dimmed

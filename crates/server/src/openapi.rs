@@ -83,6 +83,7 @@ fn problems_as_problem_json(operation: &mut Operation) {
         routes::cases::case_get,
         routes::cases::inbox_counts,
         routes::reports::orders_list,
+        routes::merchants::merchants_list,
         routes::policy::policy_get,
         routes::policy::policy_put,
         routes::reports::case_create,

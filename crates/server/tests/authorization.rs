@@ -177,6 +177,13 @@ fn matrix(t: &Target) -> Vec<(&'static str, Call, [u16; 8])> {
             bare(),
             [401, 404, 404, 404, 200, 200, 422, 422],
         ),
+        // The merchants a desk may filter by: support's marketplace's, an
+        // agent's own (the lists' contents: tests/merchant_filter.rs).
+        (
+            "GET /api/v1/merchants",
+            bare(),
+            [401, 200, 200, 200, 404, 404, 200, 200],
+        ),
         // Each marketplace's policy is its support's; a stale version.
         (
             "GET /api/v1/policy",

@@ -1,5 +1,5 @@
-//! The inbox filters by value and age, their field errors, and the routes
-//! of these features in the OpenAPI document.
+//! The inbox filters by value, age and (for support) merchant, their field
+//! errors, and the routes of these features in the OpenAPI document.
 
 mod common;
 
@@ -214,6 +214,86 @@ async fn bad_filter_values_are_field_errors() {
             .await
             .is_empty()
     );
+}
+
+/// The merchants `session` may filter by: (id, name).
+async fn merchants(app: &TestApp, session: &str) -> Vec<(i64, String)> {
+    app.get("/api/v1/merchants", Some(session))
+        .await
+        .ok()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_i64().unwrap(),
+                m["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn support_narrows_all_cases_to_one_merchant_of_its_own() {
+    let app = TestApp::seeded().await;
+    let support = app.sign_in(SUPPORT_SE).await;
+    let listed = merchants(&app, &support).await;
+    let names: Vec<&str> = listed.iter().map(|(_, n)| n.as_str()).collect();
+    assert!(
+        names.contains(&"Nordic Home AB") && names.contains(&"Lumo Electronics"),
+        "{names:?}"
+    );
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "by name");
+    let all = items(&app, &support, "inbox=all&per_page=1000").await;
+    let mut seen = 0;
+    for (id, name) in &listed {
+        let theirs = items(
+            &app,
+            &support,
+            &format!("inbox=all&per_page=1000&merchant={id}"),
+        )
+        .await;
+        assert!(
+            theirs.iter().all(|c| c["merchant_name"] == name.as_str()),
+            "{name}"
+        );
+        let expected = all
+            .iter()
+            .filter(|c| c["merchant_name"] == name.as_str())
+            .count();
+        assert_eq!(theirs.len(), expected, "{name}");
+        seen += theirs.len();
+    }
+    assert_eq!(seen, all.len(), "every case is some listed merchant's");
+    // Another marketplace's merchant is none of theirs: no cases, and not
+    // in their list.
+    let plein = app.sign_in(SUPPORT_NL).await;
+    let (tulp, tulp_name) = merchants(&app, &plein).await.remove(0);
+    assert!(!names.contains(&tulp_name.as_str()));
+    assert!(items(&app, &support, &format!("inbox=all&merchant={tulp}"))
+        .await
+        .is_empty());
+    // A merchant agent's list is their own shop; the filter is support's.
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    assert_eq!(
+        merchants(&app, &anna)
+            .await
+            .iter()
+            .map(|(_, n)| n.as_str())
+            .collect::<Vec<_>>(),
+        ["Nordic Home AB"]
+    );
+    let p = app
+        .get(
+            &format!("/api/v1/cases?inbox=open&merchant={}", listed[0].0),
+            Some(&anna),
+        )
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(p["errors"][0]["field"], "merchant");
+    assert_eq!(p["errors"][0]["code"], "not_allowed");
 }
 
 #[tokio::test]

@@ -227,7 +227,7 @@ test("support changes the marketplace's policy, with field errors and a record",
   await page.getByRole("button", { name: "Save the policy" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await expect(page.locator(".policy-changes li").first()).toContainText("Karin Berg");
-  await expect(page.locator(".policy-changes li").first()).toContainText("first_response_hours: 24 → 48");
+  await expect(page.locator(".policy-changes li").first()).toContainText("First response, business hours: 24 → 48");
   await page.reload();
   await expect(page.getByLabel("First response, business hours")).toHaveValue("48");
   await expectAccessible(page);

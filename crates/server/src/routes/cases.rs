@@ -55,6 +55,9 @@ pub struct CaseQuery {
     pub min_age_days: Option<i64>,
     /// Only cases reported less than this many days ago.
     pub max_age_days: Option<i64>,
+    /// Only cases of this merchant (support only: a merchant's desk holds
+    /// its own cases alone, a customer's list is theirs).
+    pub merchant: Option<i64>,
 }
 
 /// Checks an optional range of a query (`min` ≤ `max`, neither negative).
@@ -139,6 +142,13 @@ pub async fn cases_list(
             "the response clock is the desk's; customers cannot filter by it",
         ));
     }
+    if query.merchant.is_some() && role != Role::Support {
+        return Err(AppError::field(
+            "merchant",
+            "not_allowed",
+            "only the marketplace's support filters cases by merchant",
+        ));
+    }
     range(
         ("min_value", query.min_value),
         ("max_value", query.max_value),
@@ -172,6 +182,7 @@ pub async fn cases_list(
         max_value: query.max_value,
         created_until: query.min_age_days.map(days_ago),
         created_after: query.max_age_days.map(days_ago),
+        merchant_id: query.merchant,
     };
     // A page that depends on the clock is read every time.
     if breaching_soon || query.min_age_days.is_some() || query.max_age_days.is_some() {
@@ -183,8 +194,8 @@ pub async fn cases_list(
     // held-by-me inbox, the user.
     let holder = (inbox == Inbox::HeldByMe).then_some(user.id);
     let key = format!(
-        "cases {role} {holder:?} {inbox} {page} {per_page} {sort} {:?} {:?} {:?} {:?} {q}",
-        query.kind, query.reason, query.min_value, query.max_value
+        "cases {role} {holder:?} {inbox} {page} {per_page} {sort} {:?} {:?} {:?} {:?} {:?} {q}",
+        query.kind, query.reason, query.min_value, query.max_value, query.merchant
     );
     let answer = state
         .pages

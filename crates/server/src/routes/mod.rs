@@ -10,6 +10,7 @@ pub mod events;
 pub mod files;
 pub mod health;
 pub mod me;
+pub mod merchants;
 pub mod policy;
 pub mod posts;
 pub mod prepared;
@@ -45,6 +46,7 @@ pub fn api(test_clock: bool) -> Router<AppState> {
         .route("/me", get(me::me_get).patch(me::me_update))
         .route("/cases", get(cases::cases_list).post(reports::case_create))
         .route("/orders", get(reports::orders_list))
+        .route("/merchants", get(merchants::merchants_list))
         .route("/policy", get(policy::policy_get).put(policy::policy_put))
         .route(
             "/cases/{id}",

@@ -174,6 +174,9 @@ pub struct Filters<'q> {
     pub created_until: Option<DateTime<Utc>>,
     /// Reported after this instant (young enough).
     pub created_after: Option<DateTime<Utc>>,
+    /// Only this merchant's cases (support's merchant filter; the scope
+    /// still applies, so another marketplace's merchant finds none).
+    pub merchant_id: Option<i64>,
 }
 
 /// The FROM clause of a list or count: the cases alone, driven by the
@@ -235,6 +238,9 @@ fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, filters: &Filters<'_>) {
     if let Some(reason) = filters.inbox.platform_reason() {
         // Written out, like the statuses: the partial index (migration 0016).
         qb.push(format!(" AND c.platform_reason = '{}'", reason.as_str()));
+    }
+    if let Some(merchant) = filters.merchant_id {
+        qb.push(" AND c.merchant_id = ").push_bind(merchant);
     }
     if let Some(min) = filters.min_value {
         qb.push(" AND c.claimed_value_minor >= ").push_bind(min);

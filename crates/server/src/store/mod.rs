@@ -18,6 +18,7 @@ pub mod closing;
 pub mod events;
 pub mod files;
 pub mod idempotency;
+pub mod merchants;
 pub mod outbox;
 pub mod policy;
 pub mod posts;
