@@ -3,10 +3,10 @@
 //! failure is an `ApiError` the UI can explain in the user's language.
 
 use claimdesk_shared::wire::{
-    Attachment, BulkResult, BulkSend, CaseDetail, CasePage, CaseToggles, CustomerOrder, Decision,
-    Dispute, EventView, FieldError, HandBack, InboxCount, Me, MerchantRef, MessageView, NewCase,
-    NewPost, NewRating, NoteView, Policy, PolicyInput, Problem, QuickText, QuickTextInput, SignIn,
-    TakeHold, UpdateMe, Versioned,
+    Attachment, BulkResult, BulkSend, CaseDetail, CasePage, CasePresence, CaseToggles,
+    CustomerOrder, Decision, Dispute, EventView, FieldError, HandBack, InboxCount, MarkRead, Me,
+    MerchantRef, MessageView, NewCase, NewPost, NewRating, NoteView, Policy, PolicyInput,
+    PresenceInput, Problem, QuickText, QuickTextInput, SignIn, TakeHold, UpdateMe, Versioned,
 };
 use claimdesk_shared::{CaseId, CaseSort, Inbox, Kind, Reason};
 use gloo_net::http::{Request, RequestBuilder};
@@ -439,6 +439,44 @@ pub async fn orders() -> Result<Vec<CustomerOrder>, ApiError> {
 /// The merchants whose cases the user may see (support: its marketplace's).
 pub async fn merchants() -> Result<Vec<MerchantRef>, ApiError> {
     get("/merchants").await
+}
+
+/// The user has case `id` open (and is typing in its message composer, or
+/// not): who of the desk is on it now.
+pub async fn presence(id: CaseId, typing: bool) -> Result<CasePresence, ApiError> {
+    send_json(
+        Request::put(&format!("{BASE}/cases/{id}/presence")),
+        &PresenceInput { typing },
+    )
+    .await
+}
+
+/// The user closed case `id`.
+pub async fn leave_case(id: CaseId) -> Result<(), ApiError> {
+    delete_empty(&format!("/cases/{id}/presence")).await
+}
+
+/// The same as the page goes away: `keepalive` lets the request finish
+/// after the page is gone, which an ordinary fetch does not.
+pub fn leave_case_on_unload(id: CaseId) {
+    let init = web_sys::RequestInit::new();
+    init.set_method("DELETE");
+    // web-sys has no setter for `keepalive`; it is a plain field of the
+    // init dictionary.
+    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
+    let headers = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&headers, &CSRF_HEADER.into(), &"1".into());
+    init.set_headers(&headers);
+    let _ = leptos::prelude::window()
+        .fetch_with_str_and_init(&format!("{BASE}/cases/{id}/presence"), &init);
+}
+
+/// The user has seen case `id`'s conversation up to message `up_to`.
+pub async fn mark_read(id: CaseId, up_to: i64) -> Result<(), ApiError> {
+    let builder = Request::post(&format!("{BASE}/cases/{id}/read"));
+    exchange(builder, None, encode(&MarkRead { up_to }))
+        .await
+        .map(drop)
 }
 
 /// Support: its marketplace's policy, with the latest changes.

@@ -16,6 +16,7 @@ pub mod inbox_cache;
 pub mod labels;
 pub mod live;
 pub mod pages;
+pub mod presence;
 pub mod routes;
 pub mod session;
 pub mod ticker;

@@ -146,6 +146,29 @@ impl Page {
 }
 
 /// The path's `n`th segment (0-based, empty segments skipped):
+/// The sign-in page, sending the user on to `next` (a path of this app)
+/// once signed in: a link from an email, or the page a session ended on.
+pub fn sign_in_then(next: &str) -> String {
+    format!(
+        "{}?next={}",
+        AppRoute::SignIn.href(),
+        String::from(js_sys::encode_uri_component(next))
+    )
+}
+
+/// Where the sign-in page sends a user: `next` if it is a path of this app
+/// (never another site: `//host` and `/\\host` are refused), else home.
+pub fn after_sign_in(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") =>
+        {
+            path.to_owned()
+        }
+        _ => AppRoute::Home.href(),
+    }
+}
+
 /// `segment("/cases/C-10234/notes", 1)` is `C-10234`.
 pub fn segment(path: &str, n: usize) -> Option<&str> {
     segments(path).nth(n)

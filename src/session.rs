@@ -24,6 +24,9 @@ pub struct Session {
     /// Bumped after every change the user makes, so views that summarise
     /// data (the inbox counts) know to fetch again.
     pub changes: RwSignal<u64>,
+    /// Whether the user signed out in this tab: the sign-in page then
+    /// starts afresh instead of returning to the page they left.
+    pub signed_out: StoredValue<bool>,
 }
 
 impl Session {
@@ -44,6 +47,7 @@ impl Session {
 
     /// Signs out; `me` follows (and the shell sends the user to sign-in).
     pub fn sign_out(&self) {
+        self.signed_out.set_value(true);
         let me = self.me;
         self.signing_out.run(async move {
             api::sign_out().await?;
@@ -54,6 +58,7 @@ impl Session {
 
     /// Ends every session of the user, this browser's too; `me` follows.
     pub fn sign_out_everywhere(&self) {
+        self.signed_out.set_value(true);
         let me = self.me;
         self.signing_out.run(async move {
             api::sign_out_everywhere().await?;
@@ -87,6 +92,7 @@ pub fn provide_session() {
         signing_in: Write::new(),
         signing_out: Write::new(),
         changes: RwSignal::new(0),
+        signed_out: StoredValue::new(false),
     });
 }
 

@@ -510,3 +510,84 @@ async fn two_open_confirmations_are_each_named_by_their_own_question() {
         .collect();
     assert_eq!(names, ["Delete “Thanks”?", "Delete “Sorry”?"]);
 }
+
+#[wasm_bindgen_test]
+async fn presence_names_colleagues_to_the_desk_and_only_typing_to_the_customer() {
+    use claimdesk::components::presence_bar::PresenceBar;
+    use claimdesk_shared::wire::{CasePresence, Viewer};
+    let viewer = |user_id, name: &str, typing| Viewer {
+        user_id,
+        name: name.to_owned(),
+        typing,
+    };
+    let state = CasePresence {
+        id: CaseId(10234),
+        viewers: vec![
+            viewer(1, "Anna Lindqvist", false),
+            viewer(2, "Erik Sjöberg", true),
+        ],
+        desk_typing: true,
+    };
+    let presence = RwSignal::new(Some(state.clone()));
+    // Anna sees Erik, not herself.
+    let desk = mount(Locale::En, move || {
+        view! { <PresenceBar presence=presence me=1 customer=false typist="Nordic Home AB".to_owned()/> }
+    })
+    .await;
+    assert_eq!(text(&desk), "Erik Sjöberg is typing…");
+    // He stops: viewing; he leaves: nobody.
+    presence.set(Some(CasePresence {
+        viewers: vec![
+            viewer(1, "Anna Lindqvist", false),
+            viewer(2, "Erik Sjöberg", false),
+        ],
+        desk_typing: false,
+        ..state.clone()
+    }));
+    settle().await;
+    assert_eq!(text(&desk), "Erik Sjöberg is viewing this case");
+    presence.set(Some(CasePresence {
+        viewers: vec![viewer(1, "Anna Lindqvist", false)],
+        desk_typing: false,
+        ..state.clone()
+    }));
+    settle().await;
+    assert_eq!(text(&desk), "");
+
+    // The customer, in Swedish: who handles the case is typing, no names.
+    let customer_view = RwSignal::new(Some(CasePresence {
+        viewers: Vec::new(),
+        desk_typing: true,
+        ..state
+    }));
+    let customer = mount(Locale::Sv, move || {
+        view! { <PresenceBar presence=customer_view me=7 customer=true typist="Nordic Home AB".to_owned()/> }
+    })
+    .await;
+    assert_eq!(text(&customer), "Nordic Home AB skriver…");
+    let live = customer.query_selector("[role=status]").unwrap().unwrap();
+    assert_eq!(live.get_attribute("aria-live").as_deref(), Some("polite"));
+}
+
+#[wasm_bindgen_test]
+fn signing_in_sends_on_only_to_a_page_of_this_app() {
+    use claimdesk::routes::{after_sign_in, sign_in_then};
+    assert_eq!(
+        sign_in_then("/cases/C-10234/messages"),
+        "/sign-in?next=%2Fcases%2FC-10234%2Fmessages"
+    );
+    assert_eq!(
+        after_sign_in(Some("/cases/C-10234/messages")),
+        "/cases/C-10234/messages"
+    );
+    for elsewhere in [
+        "//evil.example/x",
+        "/\\evil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
+        "",
+    ] {
+        assert_eq!(after_sign_in(Some(elsewhere)), "/", "{elsewhere}");
+    }
+    assert_eq!(after_sign_in(None), "/");
+}

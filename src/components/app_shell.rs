@@ -5,6 +5,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiError};
 use crate::components::account_menu::AccountMenu;
+use crate::components::connection_banner::ConnectionBanner;
 use crate::components::error_view::ErrorView;
 use crate::components::language_switcher::LanguageSwitcher;
 use crate::components::loading::Loading;
@@ -12,7 +13,7 @@ use crate::components::redirect::Redirect;
 use crate::fetched::Fetched;
 use crate::i18n::*;
 use crate::labels;
-use crate::routes::AppRoute;
+use crate::routes::{sign_in_then, AppRoute};
 use crate::session::use_session;
 
 /// The frame around every signed-in page: who is signed in, the inboxes of
@@ -21,13 +22,24 @@ use crate::session::use_session;
 #[component]
 pub fn AppShell(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
+    let location = use_location();
     view! {
             {move || {
                 match session.me.get() {
                     None => view! { <main class="centered"><Loading/></main> }.into_any(),
                     Some(Ok(me)) => view! { <Shell me=me page=children.clone()/> }.into_any(),
                     Some(Err(ApiError::Unauthenticated)) => {
-                        view! { <Redirect path=AppRoute::SignIn.href()/> }.into_any()
+                        // Arriving by a link (an email's), or a session that
+                        // ended: back to this page after signing in.
+                        let here = untrack(|| {
+                            format!("{}{}", location.pathname.get(), location.search.get())
+                        });
+                        let path = if session.signed_out.get_value() || here == AppRoute::Home.href() {
+                            AppRoute::SignIn.href()
+                        } else {
+                            sign_in_then(&here)
+                        };
+                        view! { <Redirect path=path/> }.into_any()
                     }
                     Some(Err(error)) => {
                         view! {
@@ -83,6 +95,7 @@ fn Shell(me: Me, page: ChildrenFn) -> impl IntoView {
         .map_or_else(|| me.marketplace.name.clone(), |m| m.name.clone());
     view! {
         <a class="skip-link" href="#main">{move || t_string!(i18n, skip_to_content)}</a>
+        <ConnectionBanner/>
         <header class="topbar">
             <a class="brand" href=AppRoute::Home.href()>{move || t_string!(i18n, app_name)}</a>
             <span class="org">{org}</span>

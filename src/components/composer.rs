@@ -13,6 +13,7 @@ use crate::drafts::DraftSlot;
 use crate::fetched::Fetched;
 use crate::i18n::*;
 use crate::labels;
+use crate::presence::use_typing;
 use crate::write::Write;
 
 /// Writes a message or a note. The text is saved as a draft on every
@@ -55,6 +56,9 @@ pub fn Composer(
         Effect::new(move |_| files.with(|f| slot.save_files(f)));
     }
     let uploading = RwSignal::new(0usize);
+    // Colleagues (and the customer) see that a message is being written;
+    // a note is the desk's own and reports nothing.
+    let typing = (kind == PostKind::Message).then(use_typing).flatten();
     let send = Write::new();
     let dispatch = {
         let slot = slot.clone();
@@ -77,6 +81,9 @@ pub fn Composer(
                     // A live update may have replaced this composer while the
                     // post was under way: hence `try_`, which skips what is gone.
                     Ok(_) => {
+                        if let Some(typing) = typing {
+                            typing.stopped();
+                        }
                         slot.clear();
                         files.try_set(Vec::new());
                         text.try_set(String::new());
@@ -233,6 +240,9 @@ pub fn Composer(
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
                     slot.save_text(&value);
+                    if let Some(typing) = typing {
+                        typing.keystroke();
+                    }
                     if offered {
                         match shortcut(&value, caret_byte(&value, field.get_untracked())) {
                             Some((start, words)) => {

@@ -1,15 +1,16 @@
-use claimdesk_shared::wire::{CaseDetail, MessageView};
+use claimdesk_shared::wire::CaseDetail;
 use claimdesk_shared::{Handler, Role};
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 
 use crate::api::{self, PostKind};
-use crate::components::attachment_list::AttachmentList;
 use crate::components::composer::Composer;
+use crate::components::message_list::MessageList;
 use crate::components::quick_text_picker::QuickTextValues;
 use crate::fetched::Fetched;
-use crate::format;
 use crate::i18n::*;
-use crate::labels;
+use crate::live::use_live;
 use crate::session::use_session;
 
 /// The Messages tab: the conversation with the customer and, while the case
@@ -24,6 +25,58 @@ pub fn Conversation(
     let i18n = use_i18n();
     let id = case.summary.id;
     let messages = Fetched::new(move || api::messages(id));
+    // The other side read this conversation: their receipts changed.
+    let live = use_live();
+    Effect::new(move |seen: Option<()>| {
+        let read = live.read.get();
+        if seen.is_some() {
+            if let Some(read) = read {
+                if read.id == id && read.by_customer != (role == Role::Customer) {
+                    messages.refetch();
+                }
+            }
+        }
+    });
+    // Reading: what the other side wrote and the reader has now seen on
+    // screen (a hidden tab sees nothing) is marked read, once.
+    let reader_is_customer = role == Role::Customer;
+    let mark_read = move || {
+        let Some(list) = messages.value_untracked() else {
+            return;
+        };
+        if document().hidden() {
+            return;
+        }
+        let unread = list
+            .iter()
+            .filter(|m| {
+                (m.author_role == Role::Customer) != reader_is_customer && m.read_at.is_none()
+            })
+            .map(|m| m.id)
+            .max();
+        if let Some(up_to) = unread {
+            leptos::task::spawn_local(async move {
+                let _ = api::mark_read(id, up_to).await;
+            });
+        }
+    };
+    Effect::new(move |_| {
+        if messages.ok().is_some() {
+            mark_read();
+        }
+    });
+    let on_visible = Closure::<dyn Fn()>::new(mark_read);
+    let _ = document()
+        .add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
+    let held = StoredValue::new_local(on_visible);
+    on_cleanup(move || {
+        held.try_with_value(|listener| {
+            let _ = document().remove_event_listener_with_callback(
+                "visibilitychange",
+                listener.as_ref().unchecked_ref(),
+            );
+        });
+    });
     let status = case.summary.status;
     let may_write = status.is_open()
         && match role {
@@ -56,7 +109,7 @@ pub fn Conversation(
                 if list.is_empty() {
                     view! { <p class="empty">{move || t_string!(i18n, messages_empty)}</p> }.into_any()
                 } else {
-                    view! { <MessageList messages=list/> }.into_any()
+                    view! { <MessageList messages=list reader=role/> }.into_any()
                 }
             })}
             {may_write.then(|| view! {
@@ -71,28 +124,4 @@ pub fn Conversation(
             })}
         </section>
     }
-}
-
-/// Messages oldest first, each with who wrote it and when.
-#[component]
-fn MessageList(messages: Vec<MessageView>) -> impl IntoView {
-    let i18n = use_i18n();
-    let items = messages
-        .into_iter()
-        .map(|m| {
-            let (at, role) = (m.created_at, m.author_role);
-            view! {
-                <li class=format!("message from-{role}")>
-                    <p class="post-meta">
-                        <strong>{m.author_name}</strong>
-                        <span class="muted">{move || labels::role(i18n, role)}</span>
-                        <time datetime=at.to_rfc3339()>{move || format::date_time(at, i18n.get_locale())}</time>
-                    </p>
-                    <p class="post-body">{m.body}</p>
-                    {(!m.attachments.is_empty()).then(|| view! { <AttachmentList attachments=m.attachments/> })}
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ol class="posts">{items}</ol> }
 }

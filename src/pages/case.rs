@@ -1,4 +1,4 @@
-use claimdesk_shared::wire::{CaseAlert, CaseDetail};
+use claimdesk_shared::wire::{CaseAlert, CaseDetail, CasePresence};
 use claimdesk_shared::{CaseId, Handler, Inbox, Outcome, Role, Status};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -13,6 +13,7 @@ use crate::components::decision_panel::DecisionPanel;
 use crate::components::error_view::ErrorView;
 use crate::components::event_timeline::EventTimeline;
 use crate::components::notes_panel::NotesPanel;
+use crate::components::presence_bar::PresenceBar;
 use crate::components::proposal_card::ProposalCard;
 use crate::components::rating_form::RatingForm;
 use crate::components::rating_view::RatingView;
@@ -26,6 +27,7 @@ use crate::format;
 use crate::i18n::*;
 use crate::labels;
 use crate::live::use_live;
+use crate::presence::provide_presence;
 use crate::routes::{segment, AppRoute, CaseTab};
 use crate::session::use_session;
 
@@ -60,6 +62,8 @@ pub fn CasePage() -> impl IntoView {
         }
     });
     // After any change: the case, and the inbox counts in the navigation.
+    // Who else has it open, kept told that this user has.
+    let presence = provide_presence(id);
     let context = provide_case_context(Callback::new(move |_: ()| {
         case.refetch();
         session.touch();
@@ -71,7 +75,7 @@ pub fn CasePage() -> impl IntoView {
     let me_id = me.map_or(0, |me| me.id);
     view! {
         {case.view(move |detail| match tab.get().filter(|t| t.visible_to(role)) {
-            Some(tab) => view! { <CaseView case=detail tab=tab role=role me=me_id stale=context.stale/> }.into_any(),
+            Some(tab) => view! { <CaseView case=detail tab=tab role=role me=me_id stale=context.stale presence=presence/> }.into_any(),
             None => view! { <ErrorView error=ApiError::NotFound on_retry=move |_| case.refetch()/> }.into_any(),
         })}
     }
@@ -84,6 +88,7 @@ fn CaseView(
     role: Role,
     me: i64,
     stale: RwSignal<bool>,
+    presence: RwSignal<Option<CasePresence>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let summary = case.summary.clone();
@@ -91,6 +96,12 @@ fn CaseView(
     let back = AppRoute::inbox(Inbox::for_role(role)[0]).href();
     let platform = summary.handler == Handler::Platform && role == Role::Merchant;
     let desk = role != Role::Customer;
+    // Who the customer sees typing: whoever handles the case.
+    let typist = if summary.handler == Handler::Platform {
+        untrack(|| t_string!(i18n, presence_support).to_owned())
+    } else {
+        summary.merchant_name.clone()
+    };
     let tabs = CaseTab::ALL
         .iter()
         .filter(|t| t.visible_to(role))
@@ -208,6 +219,7 @@ fn CaseView(
                 </span>
                 {summary.held_by.clone().map(|name| view! { <span class="held">{move || t_string!(i18n, held_by, name = name.clone()).to_string()}</span> })}
             </header>
+            <PresenceBar presence=presence me=me customer=!desk typist=typist/>
             {deadline}
             {move || stale.get().then(|| view! { <p class="alert alert-warn" role="alert">{move || t_string!(i18n, err_conflict_stale)}</p> })}
             {alerts}

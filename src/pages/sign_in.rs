@@ -6,8 +6,9 @@ use crate::components::language_switcher::LanguageSwitcher;
 use crate::components::redirect::Redirect;
 use crate::i18n::*;
 use crate::labels;
-use crate::routes::AppRoute;
+use crate::routes::after_sign_in;
 use crate::session::use_session;
+use leptos_router::hooks::use_query_map;
 
 /// `/sign-in`: email and password. Errors appear next to the field they are
 /// about (and are announced); a signed-in visitor goes straight on.
@@ -15,6 +16,9 @@ use crate::session::use_session;
 pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    // Where to go once signed in (`?next=`, set by the shell).
+    let query = use_query_map();
+    let next = Memo::new(move |_| query.with(|q| q.get("next")));
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let pending = Signal::derive(move || session.signing_in.pending());
@@ -37,7 +41,7 @@ pub fn SignInPage() -> impl IntoView {
     let email_error = field_error("email");
     let password_error = field_error("password");
     view! {
-        {move || session.user().map(|_| view! { <Redirect path=AppRoute::Home.href()/> })}
+        {move || session.user().map(|_| view! { <Redirect path=after_sign_in(next.get_untracked().as_deref())/> })}
         <div class="sign-in-top">
             <LanguageSwitcher/>
         </div>

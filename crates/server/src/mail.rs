@@ -1,5 +1,6 @@
-//! Delivers the outbox over SMTP when the server is given an SMTP URL;
-//! without one, the outbox table is the record of what would have been sent.
+//! Delivers the outbox over SMTP when the server is given an SMTP URL (to a
+//! plain relay, or over TLS: STARTTLS or implicit); without one, the outbox
+//! table is the record of what would have been sent.
 //!
 //! Each email is claimed before it is sent (`sending_at`), so two server
 //! instances never send the same one, and marked sent afterwards. If a
@@ -7,10 +8,12 @@
 //! minutes and the email is sent again with the same `Message-ID`, which
 //! receiving servers use to drop the duplicate.
 
+use std::path::Path;
+
 use chrono::{DateTime, Utc};
 use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
-use lettre::transport::smtp::authentication::Credentials;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::state::AppState;
@@ -35,10 +38,23 @@ impl std::fmt::Debug for Mailer {
 }
 
 impl Mailer {
-    /// `url`: `smtp://[user:password@]host[:port]` (plain SMTP to a relay).
+    /// `url`, as lettre reads it:
+    /// - `smtp://[user:password@]host[:port]`: plain SMTP to a relay (25);
+    /// - `smtp://…?tls=required`: STARTTLS, refusing to send without (587);
+    ///   `?tls=opportunistic` uses it when the server offers it;
+    /// - `smtps://…`: TLS from the first byte (465).
+    ///
+    /// TLS is rustls, trusting the system's root certificates and, when
+    /// given, the PEM certificate in `ca_file` (a private relay's CA).
     /// `from`: the sender, e.g. `claimdesk <no-reply@example.com>`.
-    pub fn new(url: &str, from: &str) -> anyhow::Result<Mailer> {
-        let transport = transport(url)?;
+    pub fn new(url: &str, from: &str, ca_file: Option<&Path>) -> anyhow::Result<Mailer> {
+        let ca = ca_file
+            .map(|path| {
+                std::fs::read(path)
+                    .map_err(|e| anyhow::anyhow!("the SMTP CA file {}: {e}", path.display()))
+            })
+            .transpose()?;
+        let transport = transport(url, ca.as_deref())?;
         let from: Mailbox = from.parse()?;
         let domain = from.email.domain().to_owned();
         Ok(Mailer {
@@ -49,27 +65,47 @@ impl Mailer {
     }
 }
 
-/// `smtp://[user:password@]host[:port]` (port 25 by default).
-fn transport(url: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
-    let rest = url.strip_prefix("smtp://").ok_or_else(|| {
-        anyhow::anyhow!("the SMTP URL must start with smtp:// (plain SMTP to a relay)")
-    })?;
-    let (credentials, address) = match rest.rsplit_once('@') {
-        Some((credentials, address)) => (Some(credentials), address),
-        None => (None, rest),
-    };
-    let (host, port) = match address.rsplit_once(':') {
-        Some((host, port)) => (host, port.parse::<u16>()?),
-        None => (address, 25),
-    };
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port);
-    if let Some(credentials) = credentials {
-        let (user, password) = credentials
-            .split_once(':')
-            .ok_or_else(|| anyhow::anyhow!("SMTP credentials are user:password"))?;
-        builder = builder.credentials(Credentials::new(user.to_owned(), password.to_owned()));
+/// The transport `url` names; with `ca`, its TLS also trusts that root.
+fn transport(url: &str, ca: Option<&[u8]>) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map_err(|e| anyhow::anyhow!("the SMTP URL: {e}"))?;
+    if let Some(pem) = ca {
+        // The same TLS mode as the URL asks for, with the extra root.
+        let query = url.split_once('?').map_or("", |(_, query)| query);
+        let parameters = || -> anyhow::Result<TlsParameters> {
+            Ok(TlsParameters::builder(host_of(url)?.to_owned())
+                .add_root_certificate(Certificate::from_pem(pem)?)
+                .build_rustls()?)
+        };
+        let tls = if url.starts_with("smtps://") {
+            Tls::Wrapper(parameters()?)
+        } else if query.split('&').any(|p| p == "tls=required") {
+            Tls::Required(parameters()?)
+        } else if query.split('&').any(|p| p == "tls=opportunistic") {
+            Tls::Opportunistic(parameters()?)
+        } else {
+            Tls::None
+        };
+        builder = builder.tls(tls);
     }
     Ok(builder.build())
+}
+
+/// The host of an SMTP URL: what its TLS certificate must name.
+fn host_of(url: &str) -> anyhow::Result<&str> {
+    let rest = url
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .ok_or_else(|| anyhow::anyhow!("the SMTP URL has no scheme"))?;
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let address = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, address)| address);
+    let host = address.rsplit_once(':').map_or(address, |(host, _)| host);
+    if host.is_empty() {
+        anyhow::bail!("the SMTP URL has no host");
+    }
+    Ok(host)
 }
 
 /// Sends every unsent email, oldest first; stops at the first failure
@@ -101,9 +137,18 @@ async fn send(mailer: &Mailer, email: &Pending) -> anyhow::Result<()> {
         .from(mailer.from.clone())
         .to(email.recipient.parse()?)
         .subject(&email.subject)
-        .message_id(Some(format!("<outbox-{}@{}>", email.id, mailer.domain)))
-        .header(ContentType::TEXT_PLAIN)
-        .body(email.body.clone())?;
+        .message_id(Some(format!("<outbox-{}@{}>", email.id, mailer.domain)));
+    // Text and HTML as alternatives: the reader's mail program shows the
+    // one it prefers.
+    let message = match &email.html_body {
+        Some(html) => message.multipart(MultiPart::alternative_plain_html(
+            email.body.clone(),
+            html.clone(),
+        ))?,
+        None => message
+            .header(ContentType::TEXT_PLAIN)
+            .body(email.body.clone())?,
+    };
     mailer.transport.send(message).await?;
     Ok(())
 }

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use claimdesk_server::domain::presence;
 use claimdesk_server::sign_in_limits::SignInPolicy;
 use claimdesk_server::state::SessionPolicy;
 use claimdesk_server::{app, db, mail, seed, sla, store, sweeps, AppState, Config};
@@ -14,9 +15,14 @@ use tracing_subscriber::EnvFilter;
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Cli {
-    /// Deliver the outbox through this SMTP relay: smtp://[user:password@]host[:port].
+    /// Deliver the outbox through this SMTP server: smtp://[user:password@]host[:port]
+    /// (plain), with ?tls=required (STARTTLS), or smtps://… (implicit TLS).
     #[arg(long, env = "SMTP_URL")]
     smtp_url: Option<String>,
+    /// A PEM root certificate the SMTP server's TLS certificate may chain to,
+    /// besides the system's (a private relay's CA).
+    #[arg(long, env = "SMTP_CA_FILE")]
+    smtp_ca_file: Option<PathBuf>,
     /// The sender of outbox emails.
     #[arg(
         long,
@@ -43,6 +49,10 @@ struct Cli {
     /// Mark the session cookie Secure (set when serving over HTTPS).
     #[arg(long, env = "SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Where users reach the app, for the link to the case in every email
+    /// (e.g. https://claims.example); by default http://ADDR.
+    #[arg(long, env = "PUBLIC_URL")]
+    public_url: Option<String>,
     /// Who may show the app in a frame (a CSP frame-ancestors source list,
     /// e.g. "https://portal.example"); by default nobody.
     #[arg(long, env = "FRAME_ANCESTORS")]
@@ -143,6 +153,11 @@ async fn main() -> anyhow::Result<()> {
             secure_cookies: cli.secure_cookies,
             test_clock: cli.test_clock,
             frame_ancestors: cli.frame_ancestors,
+            public_url: Some(
+                cli.public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", cli.addr)),
+            ),
             sessions: SessionPolicy {
                 idle: chrono::Duration::hours(cli.session_idle_hours),
                 max: chrono::Duration::days(cli.session_max_days),
@@ -180,9 +195,10 @@ async fn main() -> anyhow::Result<()> {
     }
     tokio::spawn(sweeps::run_forever(state.clone()));
     tokio::spawn(db::checkpoint_forever(state.db.clone()));
+    tokio::spawn(presence::expire_forever(state.clone()));
     // Without an SMTP URL the outbox table is the record of what would be sent.
     if let Some(url) = &cli.smtp_url {
-        let mailer = mail::Mailer::new(url, &cli.mail_from)?;
+        let mailer = mail::Mailer::new(url, &cli.mail_from, cli.smtp_ca_file.as_deref())?;
         tokio::spawn(mail::run_forever(state.clone(), mailer));
     }
     let listener = tokio::net::TcpListener::bind(cli.addr).await?;

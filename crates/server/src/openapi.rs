@@ -2,6 +2,7 @@
 //! the shared wire types, so it cannot drift from the code.
 
 use axum::Json;
+use claimdesk_shared::wire::CaseRead;
 use claimdesk_shared::{CaseSort, Inbox, Kind, Reason};
 use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::path::Operation;
@@ -114,10 +115,13 @@ fn problems_as_problem_json(operation: &mut Operation) {
         routes::quick_texts::quick_texts_delete,
         routes::files::file_get,
         routes::stream::stream_get,
+        routes::presence::presence_put,
+        routes::presence::presence_delete,
+        routes::posts::read_create,
     ),
     // The vocabularies the query parameters name (the bodies' own types
     // are collected from the handlers).
-    components(schemas(CaseSort, Inbox, Kind, Reason)),
+    components(schemas(CaseSort, Inbox, Kind, Reason, CaseRead)),
     modifiers(&ProblemMediaType)
 )]
 pub struct ApiDoc;

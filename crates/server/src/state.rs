@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::SqlitePool;
 
 use crate::auth::SessionCache;
+use crate::domain::presence::Presence;
 use crate::live::Live;
 use crate::open_streams::OpenStreams;
 use crate::page_cache::PageCache;
@@ -31,6 +32,19 @@ pub struct Config {
     pub sessions: SessionPolicy,
     /// How many sign-in attempts a caller gets.
     pub sign_in: SignInPolicy,
+    /// Where users reach the app (`https://claims.example`), for the link
+    /// to the case in every email; `None`: `DEFAULT_PUBLIC_URL`.
+    pub public_url: Option<String>,
+}
+
+/// The app's address when none is configured: `make run`'s.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
+impl Config {
+    /// Where users reach the app.
+    pub fn public_url(&self) -> &str {
+        self.public_url.as_deref().unwrap_or(DEFAULT_PUBLIC_URL)
+    }
 }
 
 /// How long a session lasts: it ends after `idle` without use (each use
@@ -68,6 +82,8 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// The event streams open in this process, by session.
     pub streams: Arc<OpenStreams>,
+    /// Who has which case open now, in this process (`domain/presence.rs`).
+    pub presence: Arc<Presence>,
     /// Sign-in attempts per client address, in this process.
     pub sign_in_attempts: Arc<AttemptLimiter>,
     /// How far the test clock moved this server's time, in seconds; always
@@ -86,6 +102,7 @@ impl AppState {
             sessions: Arc::new(SessionCache::default()),
             pages: Arc::new(PageCache::new()),
             streams: Arc::new(OpenStreams::default()),
+            presence: Arc::new(Presence::default()),
             clock_offset: Arc::new(AtomicI64::new(0)),
         }
     }

@@ -92,13 +92,15 @@ pub async fn warn_before_breach(state: &AppState, now: DateTime<Utc>) -> AppResu
             .to_string();
         let mail = emails::breach_warning(case, &local, &due.time_zone, hours, WARNING_HOURS);
         let locale = crate::store::column(&due.locale, "locale")?;
-        let (subject, body) = mail.render(locale)?;
+        let link = emails::case_link(state.config.public_url(), case);
+        let rendered = mail.render(locale, &link)?;
         let email = Email {
             case_id: id,
             address: &due.email,
             template: mail.template,
-            subject: &subject,
-            body: &body,
+            subject: &rendered.subject,
+            body: &rendered.text,
+            html: &rendered.html,
             // One warning per deadline: a new deadline (after a customer
             // reply) warns again.
             cause: &format!("breach-warning:{id}:{}", due.due_at.to_rfc3339()),

@@ -178,7 +178,7 @@ fn matrix(t: &Target) -> Vec<(&'static str, Call, [u16; 8])> {
             [401, 404, 404, 404, 200, 200, 422, 422],
         ),
         // The merchants a desk may filter by: support's marketplace's, an
-        // agent's own (the lists' contents: tests/merchant_filter.rs).
+        // agent's own (the lists' contents: tests/inbox_filters.rs).
         (
             "GET /api/v1/merchants",
             bare(),
@@ -210,6 +210,23 @@ fn matrix(t: &Target) -> Vec<(&'static str, Call, [u16; 8])> {
             "POST /api/v1/cases/{id}/messages",
             keyed(stale(json!({ "body": "Hello" }))),
             CASE_WRITE,
+        ),
+        // Reading and presence: the case's own people; nobody else learns
+        // that the case exists.
+        (
+            "POST /api/v1/cases/{id}/read",
+            json_call(json!({ "up_to": 0 })),
+            [401, 204, 404, 404, 204, 404, 204, 404],
+        ),
+        (
+            "PUT /api/v1/cases/{id}/presence",
+            json_call(json!({ "typing": false })),
+            CASE_READ,
+        ),
+        (
+            "DELETE /api/v1/cases/{id}/presence",
+            bare(),
+            [401, 204, 404, 404, 204, 404, 204, 404],
         ),
         ("GET /api/v1/cases/{id}/notes", bare(), DESK_READ),
         (

@@ -280,9 +280,21 @@ async fn a_stream_that_falls_behind_is_told_to_resync() {
         (first.event.as_str(), first.data.as_str()),
         ("resync", "{}")
     );
-    // Then the changes still held follow.
+    // The changes it fell behind on are not sent after it (the resync
+    // covers them); the next new one is.
+    assert!(stream.next_within(QUIET).await.is_none());
+    app.state.live.publish(
+        owners,
+        CaseChanged {
+            id: CaseId(1),
+            version: CAPACITY as i64 + 1,
+            status: Status::Submitted,
+        },
+        None,
+    );
     let next = stream.next_within(ARRIVES).await.expect("an event");
     assert_eq!(next.event, "case");
+    assert_eq!(next.json()["version"], CAPACITY as i64 + 1);
 }
 
 #[tokio::test]
@@ -413,4 +425,130 @@ async fn the_customer_hears_nothing_of_what_the_desk_does_internally() {
     )
     .await
     .problem(StatusCode::CONFLICT, "stale-version");
+}
+
+/// Every event that arrives within `QUIET` of the last one.
+async fn drain(stream: &mut common::EventStream) -> Vec<common::SseEvent> {
+    let mut events = Vec::new();
+    while let Some(event) = stream.next_within(QUIET).await {
+        events.push(event);
+    }
+    events
+}
+
+#[tokio::test]
+async fn a_reconnecting_stream_gets_exactly_what_it_missed() {
+    let app = TestApp::seeded().await;
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let lisa = app.sign_in(CUSTOMER_LISA).await;
+    let mut anna_s = app.open_stream(&anna).await;
+    let mut lisa_s = app.open_stream(&lisa).await;
+    let (id, version) = app.lisas_open_case(&anna).await;
+    app.post_message(&anna, &id, version, "replay-1", "Which colour was it?")
+        .await;
+    let anna_seen = anna_s.next_within(ARRIVES).await.expect("Anna's first");
+    let lisa_seen = lisa_s.next_within(ARRIVES).await.expect("Lisa's first");
+    let lisa_version = lisa_seen.json()["version"].as_i64().unwrap();
+    // Both connections drop.
+    drop((anna_s, lisa_s));
+
+    // Meanwhile Lisa answers and Anna writes a note (the desk's alone).
+    let lisa_case = app.case(&lisa, &id).await;
+    assert_eq!(lisa_case["version"], lisa_version);
+    app.post_message(&lisa, &id, lisa_version, "replay-2", "Grey.")
+        .await;
+    app.write_once(
+        "POST",
+        &format!("/api/v1/cases/{id}/notes"),
+        &anna,
+        "replay-note",
+        &json!({ "version": version + 2, "body": "Grey is out of stock." }),
+    )
+    .await
+    .ok();
+
+    // Anna comes back: both changes, in order, each once, with their ids.
+    let mut anna_back = app.open_stream_after(&anna, anna_seen.id.as_deref()).await;
+    let missed = drain(&mut anna_back).await;
+    let versions: Vec<i64> = missed
+        .iter()
+        .map(|e| {
+            assert_eq!(e.event, "case", "{e:?}");
+            e.json()["version"].as_i64().unwrap()
+        })
+        .collect();
+    assert_eq!(versions, [version + 2, version + 3]);
+    let ids: BTreeSet<&str> = missed.iter().filter_map(|e| e.id.as_deref()).collect();
+    assert_eq!(ids.len(), 2, "each with an id of its own");
+    // Lisa comes back: her answer only, in her version; not the note.
+    let mut lisa_back = app.open_stream_after(&lisa, lisa_seen.id.as_deref()).await;
+    let missed = drain(&mut lisa_back).await;
+    assert_eq!(missed.len(), 1, "{missed:?}");
+    assert_eq!(missed[0].json()["version"], lisa_version + 1);
+
+    // What comes next arrives once on the resumed stream.
+    app.post_message(&anna, &id, version + 3, "replay-3", "We have it in blue.")
+        .await;
+    assert_eq!(
+        anna_back.next_about(&id, ARRIVES).await["version"],
+        version + 4
+    );
+    assert!(anna_back.next_within(QUIET).await.is_none());
+
+    // Resuming from the newest id: up to date, nothing again.
+    let last = drain(&mut lisa_back)
+        .await
+        .into_iter()
+        .rev()
+        .find_map(|e| e.id)
+        .unwrap();
+    let mut current = app.open_stream_after(&lisa, Some(&last)).await;
+    let events = drain(&mut current).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].event, "ready");
+    assert_eq!(events[0].id.as_deref(), Some(last.as_str()));
+}
+
+#[tokio::test]
+async fn a_stream_back_after_more_than_the_log_holds_is_told_to_resync_once() {
+    let app = TestApp::seeded().await;
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let stream = app.open_stream(&anna).await;
+    let position = stream.position.clone().unwrap();
+    drop(stream);
+    let (merchant_id, marketplace_id): (i64, i64) =
+        sqlx::query_as("SELECT merchant_id, marketplace_id FROM users WHERE email = ?")
+            .bind(MERCHANT_NORDIC)
+            .fetch_one(&app.state.db)
+            .await
+            .unwrap();
+    let owners = CaseOwners {
+        merchant_id,
+        customer_id: -1,
+        marketplace_id,
+    };
+    for version in 0..=CAPACITY as i64 {
+        app.state.live.publish(
+            owners,
+            CaseChanged {
+                id: CaseId(1),
+                version,
+                status: Status::Submitted,
+            },
+            None,
+        );
+    }
+    for last in [position.as_str(), "not-an-id", "1-1"] {
+        let mut back = app.open_stream_after(&anna, Some(last)).await;
+        let events = drain(&mut back).await;
+        assert_eq!(events.len(), 1, "{last}: {events:?}");
+        assert_eq!(
+            (events[0].event.as_str(), events[0].data.as_str()),
+            ("resync", "{}")
+        );
+        // The resync carries the stream's new position: resuming from it
+        // is up to date.
+        let mut again = app.open_stream_after(&anna, events[0].id.as_deref()).await;
+        assert_eq!(drain(&mut again).await[0].event, "ready");
+    }
 }

@@ -429,6 +429,57 @@ pub struct MessageView {
     pub attachments: Vec<Attachment>,
     #[serde(deserialize_with = "crate::timestamp::utc")]
     pub created_at: DateTime<Utc>,
+    /// When the other side first read it (the customer a message of the
+    /// desk's, anyone at the desk a message of the customer's); `None`:
+    /// sent, not read yet.
+    #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /api/v1/cases/{id}/read`: the reader has seen the conversation up
+/// to and including message `up_to`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MarkRead {
+    pub up_to: i64,
+}
+
+/// `event: read` on the stream: messages of case `id` were read, by the
+/// customer (`by_customer`) or by the desk.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseRead {
+    pub id: CaseId,
+    pub by_customer: bool,
+}
+
+/// `PUT /api/v1/cases/{id}/presence`: the user has the case open (sent
+/// again every few seconds while they do), and whether they are typing.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PresenceInput {
+    #[serde(default)]
+    pub typing: bool,
+}
+
+/// Who is on a case now (`event: presence` on the stream, and the answer
+/// of `PUT /presence`). The desk sees every colleague with the case open;
+/// the customer sees no one, only whether the desk is typing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CasePresence {
+    pub id: CaseId,
+    pub viewers: Vec<Viewer>,
+    pub desk_typing: bool,
+}
+
+/// One person of the desk with a case open.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Viewer {
+    pub user_id: i64,
+    pub name: String,
+    pub typing: bool,
 }
 
 /// An internal note: merchant agents and support only.

@@ -30,9 +30,13 @@ test("sign out everywhere, from the account menu, ends the other device's sessio
   await onLaptop.keyboard.press("Enter");
   await expect(onLaptop).toHaveURL(/\/sign-in$/);
 
-  // The phone's session ended with it: its next page asks to sign in.
-  await onPhone.goto("/inbox/open");
-  await expect(onPhone).toHaveURL(/\/sign-in$/);
+  // The phone's session ended with it: its next page asks to sign in, and
+  // signing in again returns there.
+  await onPhone.goto("/orders");
+  await expect(onPhone).toHaveURL(/\/sign-in\?next=%2Forders$/);
+  await new SignInPage(onPhone).signIn(theo.email);
+  await expect(onPhone).toHaveURL(/\/orders$/);
+  await expect(onPhone.getByRole("heading", { level: 1 })).toBeVisible();
   await phone.close();
   await laptop.close();
 });

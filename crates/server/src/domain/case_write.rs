@@ -22,12 +22,12 @@ use claimdesk_shared::wire::CaseChanged;
 use claimdesk_shared::{CaseAction, CaseId, EventKind, Handler, Role, Status, TransitionError};
 use serde_json::json;
 
-use crate::domain::emails::Mail;
+use crate::domain::emails::{self, Mail};
 use crate::error::{AppError, AppResult};
 use crate::live::Live;
 use crate::page_cache::PageCache;
 use crate::scope::{CaseOwners, Scope};
-use crate::state::AppState;
+use crate::state::{AppState, Config};
 use crate::store::case_tx::{Answering, Notification};
 use crate::store::{column, Tx};
 use crate::user::CurrentUser;
@@ -90,6 +90,8 @@ pub struct CaseWrite<'u> {
     marketplace_id: i64,
     live: Live,
     pages: Arc<PageCache>,
+    /// Where the app is, for the link in every email.
+    config: Arc<Config>,
     /// The events of this write, inserted together by `commit` (one
     /// statement instead of one each; nothing reads them before).
     events: Vec<(EventKind, serde_json::Value)>,
@@ -228,6 +230,7 @@ impl<'u> CaseWrite<'u> {
             marketplace_id: row.marketplace_id,
             live: state.live.clone(),
             pages: state.pages.clone(),
+            config: state.config.clone(),
             events: Vec::new(),
             case,
             now,
@@ -293,14 +296,16 @@ impl<'u> CaseWrite<'u> {
             Recipient::Merchant => self.case.merchant_id,
         };
         let locale = self.tx.recipient_locale(to, self.case.id.0).await?;
-        let (subject, body) = mail.render(locale)?;
+        let link = emails::case_link(self.config.public_url(), self.case.id);
+        let rendered = mail.render(locale, &link)?;
         let notification = Notification {
             case_id: self.case.id.0,
             to,
             recipient_id,
             template: mail.template,
-            subject,
-            body,
+            subject: rendered.subject,
+            body: rendered.text,
+            html: rendered.html,
             cause,
         };
         self.tx.notify(notification, self.now).await

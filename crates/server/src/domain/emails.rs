@@ -45,6 +45,26 @@ struct Text {
     body: String,
 }
 
+/// A language file: the link every email ends with, and the texts.
+#[derive(serde::Deserialize)]
+struct LanguageFile {
+    open_case: Link,
+    #[serde(flatten)]
+    texts: HashMap<String, Text>,
+}
+
+/// The link to the case: the text part's last line, the HTML part's button.
+#[derive(serde::Deserialize)]
+struct Link {
+    line: String,
+    label: String,
+}
+
+/// The HTML part's page, the same in every language: the text part's
+/// paragraphs and the link as a button (MiniJinja escapes every value,
+/// the template's name ending in `.html`).
+const LAYOUT: &str = include_str!("../../../../locales/emails/layout.html");
+
 /// Every template of every language, named `"{locale}/{text}/subject"` and
 /// `…/body`, and the UI words the `ui` filter reads.
 struct Templates {
@@ -59,11 +79,20 @@ static TEMPLATES: LazyLock<Templates> = LazyLock::new(|| {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_filter("money", money_filter);
     env.add_filter("ui", ui_filter);
+    env.add_template("layout.html", LAYOUT)
+        .unwrap_or_else(|e| panic!("locales/emails/layout.html: {e}"));
     let mut words = HashMap::new();
-    for (locale, texts, ui) in SOURCES {
-        let texts: HashMap<String, Text> =
-            toml::from_str(texts).unwrap_or_else(|e| panic!("locales/emails/{locale}.toml: {e}"));
-        for (name, text) in texts {
+    for (locale, file, ui) in SOURCES {
+        let file: LanguageFile =
+            toml::from_str(file).unwrap_or_else(|e| panic!("locales/emails/{locale}.toml: {e}"));
+        for (part, source) in [
+            ("line", file.open_case.line),
+            ("label", file.open_case.label),
+        ] {
+            env.add_template_owned(format!("{locale}/open_case/{part}"), source)
+                .unwrap_or_else(|e| panic!("locales/emails/{locale}.toml [open_case] {part}: {e}"));
+        }
+        for (name, text) in file.texts {
             for (part, source) in [("subject", text.subject), ("body", text.body)] {
                 env.add_template_owned(format!("{locale}/{name}/{part}"), source)
                     .unwrap_or_else(|e| {
@@ -172,20 +201,64 @@ impl Mail {
         }
     }
 
-    /// The email in `locale`: its subject and body.
-    pub fn render(&self, locale: Locale) -> AppResult<(String, String)> {
-        let context = minijinja::context! { locale => locale.as_str(), ..self.values.clone() };
-        let part = |part: &str| -> Result<String, Error> {
-            TEMPLATES
-                .env
-                .get_template(&format!("{locale}/{}/{part}", self.text))?
-                .render(&context)
+    /// The email in `locale`, ending with `link` (the case in the app):
+    /// its subject, its text and its HTML part.
+    pub fn render(&self, locale: Locale, link: &str) -> AppResult<Rendered> {
+        let context = minijinja::context! {
+            locale => locale.as_str(), url => link, ..self.values.clone()
         };
-        let rendered = part("subject").and_then(|subject| Ok((subject, part("body")?)));
+        let render = |name: &str| -> Result<String, Error> {
+            TEMPLATES.env.get_template(name)?.render(&context)
+        };
+        let rendered = (|| {
+            let subject = render(&format!("{locale}/{}/subject", self.text))?;
+            let body = render(&format!("{locale}/{}/body", self.text))?;
+            let line = render(&format!("{locale}/open_case/line"))?;
+            let label = render(&format!("{locale}/open_case/label"))?;
+            // Paragraphs as the text part has them (blank lines), each a
+            // list of its lines.
+            let paragraphs: Vec<Vec<&str>> = body
+                .trim()
+                .split("\n\n")
+                .map(|paragraph| paragraph.trim_matches('\n').lines().collect())
+                .filter(|lines: &Vec<&str>| !lines.is_empty())
+                .collect();
+            // The link is ours (the configured address and a case id), not
+            // anyone's input: written as it is, without `/` escaped to `&#x2f;`.
+            let link = Value::from_safe_string(link.replace('"', "%22"));
+            let html = TEMPLATES
+                .env
+                .get_template("layout.html")?
+                .render(minijinja::context! {
+                    lang => locale.as_str(), subject => &subject, paragraphs, link, label,
+                })?;
+            let text = format!("{}\n\n{line}\n", body.trim_end());
+            Ok::<_, Error>(Rendered {
+                subject,
+                text,
+                html,
+            })
+        })();
         rendered.map_err(|e| {
             AppError::Internal(anyhow::anyhow!("email {} in {locale}: {e:#}", self.text))
         })
     }
+}
+
+/// An email as queued: what the outbox keeps and sends.
+#[derive(Debug)]
+pub struct Rendered {
+    pub subject: String,
+    /// The plain-text part, ending with the link to the case.
+    pub text: String,
+    /// The HTML part: the same paragraphs, the link as a button.
+    pub html: String,
+}
+
+/// Where an email about case `id` takes its reader: the case's
+/// conversation in the app at `public_url`.
+pub fn case_link(public_url: &str, id: CaseId) -> String {
+    format!("{}/cases/{id}/messages", public_url.trim_end_matches('/'))
 }
 
 /// The customer's email about a decision on case `id`, by outcome.
@@ -356,6 +429,8 @@ mod tests {
 
     use super::*;
 
+    const LINK: &str = "https://claims.example/cases/C-10234/messages";
+
     /// Every text's placeholders, by template name without its locale.
     fn placeholders(locale: Locale) -> HashMap<String, HashSet<String>> {
         TEMPLATES
@@ -425,9 +500,25 @@ mod tests {
             .collect();
         for text in texts {
             let text: &'static str = Box::leak(text.into_boxed_str());
+            if text == "open_case" {
+                continue;
+            }
             let mail = Mail::new("test", text, &values);
             for locale in [Locale::En, Locale::Sv, Locale::Nl] {
-                let (subject, body) = mail.render(locale).unwrap();
+                let Rendered {
+                    subject,
+                    text: body,
+                    html,
+                } = mail.render(locale, LINK).unwrap();
+                assert!(
+                    body.trim_end().ends_with(LINK) && html.contains(&format!("href=\"{LINK}\"")),
+                    "{locale}/{text}: the link to the case"
+                );
+                assert!(
+                    html.starts_with("<!DOCTYPE html>")
+                        && html.contains(&format!("<html lang=\"{locale}\">")),
+                    "{locale}/{text}: {html}"
+                );
                 assert!(
                     subject.contains("C-10234") && !subject.contains('\n'),
                     "{locale}/{text}: {subject}"
@@ -450,7 +541,7 @@ mod tests {
                 "amount": Amount::new(134_950, "SEK"),
             }),
         );
-        let body = |l| mail.render(l).unwrap().1;
+        let body = |l| mail.render(l, LINK).unwrap().text;
         assert!(
             body(Locale::En).contains("1,349.50 SEK"),
             "{}",
@@ -477,6 +568,26 @@ mod tests {
             "message",
             json!({ "case": "C-1", "author": "Anna" }),
         );
-        assert!(mail.render(Locale::Sv).is_err());
+        assert!(mail.render(Locale::Sv, LINK).is_err());
+    }
+
+    #[test]
+    fn the_html_part_shows_what_people_wrote_as_text() {
+        let mail = message(
+            CaseId(10234),
+            "Anna <b>",
+            "Is 2 < 3? <script>alert(1)</script>\n\nSecond paragraph",
+        );
+        let html = mail.render(Locale::En, LINK).unwrap().html;
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;") && html.contains("Anna &lt;b&gt;"),
+            "{html}"
+        );
+        // The writer's paragraphs stay paragraphs.
+        assert!(html.matches("<p ").count() >= 3, "{html}");
     }
 }

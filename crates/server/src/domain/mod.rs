@@ -14,6 +14,7 @@ pub mod decisions;
 pub mod emails;
 pub mod policy;
 pub mod posts;
+pub mod presence;
 pub mod reports;
 pub mod return_label;
 pub mod text;

@@ -2,7 +2,7 @@
 //! between the desk and the customer) or an internal note (which changes
 //! no status and notifies nobody).
 
-use claimdesk_shared::wire::NewPost;
+use claimdesk_shared::wire::{CaseRead, NewPost};
 use claimdesk_shared::{CaseAction, CaseId, EventKind, Role};
 use serde_json::json;
 
@@ -10,9 +10,12 @@ use super::case_write::{CaseWrite, Recipient};
 use super::emails;
 use super::text;
 use crate::error::{AppError, AppResult};
+use crate::scope::Scope;
 use crate::state::AppState;
+use crate::store::case_detail;
 use crate::store::case_tx::Answering;
 use crate::store::posts::Post;
+use crate::store::Tx;
 use crate::user::CurrentUser;
 
 /// The longest message or note accepted, in characters.
@@ -104,4 +107,29 @@ pub async fn add_note(
     let note_id = insert(&mut write, Post::Note, body, &input.attachment_ids).await?;
     write.event(EventKind::NoteAdded, json!({ "note_id": note_id }));
     write.commit().await
+}
+
+/// `user` has read case `id`'s conversation up to message `up_to`: the
+/// other side's messages up to it are read from now on. Reading changes no
+/// version (it must not make anyone's open decision stale) and writes no
+/// event; the streams of both sides hear of it, once.
+pub async fn mark_read(
+    state: &AppState,
+    user: &CurrentUser,
+    id: CaseId,
+    up_to: i64,
+) -> AppResult<()> {
+    let owners = case_detail::owners(&state.db, Scope::of(user), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let by_customer = user.role() == Role::Customer;
+    let mut tx = Tx::begin(&state.writer).await?;
+    let marked = tx.mark_read(id.0, up_to, by_customer, state.now()).await?;
+    tx.commit().await?;
+    if marked > 0 {
+        state
+            .live
+            .publish_read(owners, CaseRead { id, by_customer });
+    }
+    Ok(())
 }

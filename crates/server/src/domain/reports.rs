@@ -313,13 +313,15 @@ pub async fn create(
             format!("case-received:{id}"),
         ),
     ] {
-        let (subject, body) = mail.render(column(locale, "locale")?)?;
+        let link = emails::case_link(state.config.public_url(), CaseId(id));
+        let rendered = mail.render(column(locale, "locale")?, &link)?;
         let email = Email {
             case_id: id,
             address,
             template: mail.template,
-            subject: &subject,
-            body: &body,
+            subject: &rendered.subject,
+            body: &rendered.text,
+            html: &rendered.html,
             cause: &cause,
         };
         tx.queue_email(email, now).await?;

@@ -14,6 +14,7 @@ pub mod merchants;
 pub mod policy;
 pub mod posts;
 pub mod prepared;
+pub mod presence;
 pub mod quick_texts;
 pub mod reports;
 pub mod return_label;
@@ -59,6 +60,11 @@ pub fn api(test_clock: bool) -> Router<AppState> {
         .route(
             "/cases/{id}/notes",
             get(posts::notes_list).post(posts::notes_create),
+        )
+        .route("/cases/{id}/read", post(posts::read_create))
+        .route(
+            "/cases/{id}/presence",
+            axum::routing::put(presence::presence_put).delete(presence::presence_delete),
         )
         .route("/cases/{id}/events", get(events::events_list))
         .route("/cases/{id}/deadline", get(deadline::deadline_get))

@@ -2,9 +2,10 @@
 //! desk): the same shape, different audiences and effects.
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use claimdesk_shared::wire::{CaseDetail, MessageView, NewPost, NoteView, Problem};
+use claimdesk_shared::wire::{CaseDetail, MarkRead, MessageView, NewPost, NoteView, Problem};
 use claimdesk_shared::Role;
 
 use crate::auth::CurrentUser;
@@ -38,9 +39,27 @@ pub async fn messages_list(
             body: post.body,
             attachments: post.attachments,
             created_at: post.created_at,
+            read_at: post.read_at,
         })
         .collect();
     Ok(Json(messages))
+}
+
+/// The reader has seen the conversation up to message `up_to`: the other
+/// side's messages up to it are marked read (once: the first reading
+/// counts), and both sides' streams hear `event: read`.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/read", tag = "messages", request_body = MarkRead,
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 204, description = "Marked read"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn read_create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MarkRead>,
+) -> AppResult<StatusCode> {
+    let id = parse_case_id(&id)?;
+    posts::mark_read(&state, &user, id, input.up_to).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Writes to the other side. The desk writing parks the case until the

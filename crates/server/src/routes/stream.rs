@@ -1,13 +1,26 @@
-//! Live updates for the SPA (`GET /api/v1/stream`): Server-Sent Events, one
-//! `event: case` with `data: {"id","version","status"}` (`CaseChanged`) per
-//! committed change to a case the user may see, and `event: resync` with
-//! `data: {}` when the stream fell too far behind to tell every change
-//! (the client then refetches what it shows).
+//! Live updates for the SPA (`GET /api/v1/stream`): Server-Sent Events.
+//!
+//! - `event: case`, `data: {"id","version","status"}` (`CaseChanged`): a
+//!   committed change to a case the user may see;
+//! - `event: read`, `data: {"id","by_customer"}` (`CaseRead`): messages of
+//!   the case were read by the other side;
+//! - `event: presence` (`CasePresence`, no id): who of the desk has the
+//!   case open and who is typing (the customer: only whether the desk is
+//!   typing);
+//! - `event: resync`, `data: {}`: changes were missed (the stream fell too
+//!   far behind, or came back after more than the log holds); the client
+//!   refetches what it shows;
+//! - `event: ready`, `data: {}`: the stream is open and up to date.
+//!
+//! Every event but presence carries an `id:`; a browser reconnecting sends
+//! the last one as `Last-Event-ID` and gets exactly the changes it missed,
+//! in order, each once (`Live::resume`).
 //!
 //! Each stream filters the published changes with the user's `Scope`, the
 //! rule the list and detail routes apply in SQL, on the ids every change
 //! carries: no query per stream and change.
 
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -22,7 +35,8 @@ use tokio::time::{Instant, Interval, MissedTickBehavior};
 
 use crate::auth::{request_token, session_for_token, session_key, CurrentUser};
 use crate::error::{AppError, AppResult};
-use crate::live::CaseChange;
+use crate::http::extract::ApiQuery;
+use crate::live::{CaseChange, PresenceChange};
 use crate::open_streams::StreamTicket;
 use crate::scope::Scope;
 use crate::state::AppState;
@@ -39,16 +53,26 @@ pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// together do not check together.
 pub const SESSION_CHECK: Duration = Duration::from_secs(60);
 
+/// Where a stream opened by the client itself resumes.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct StreamQuery {
+    last_event_id: Option<String>,
+}
+
 /// The live updates of the signed-in user's cases.
 #[utoipa::path(get, path = "/api/v1/stream", tag = "live",
+    params(
+        ("Last-Event-ID" = Option<String>, Header, description = "The id of the last event received: the stream starts with what came after it"),
+        ("last_event_id" = Option<String>, Query, description = "The same, for a client that opens a new stream itself (after going offline); the header wins")),
     responses(
         (status = 200, content_type = "text/event-stream", body = CaseChanged,
-            description = "Server-Sent Events: `event: case` with a `CaseChanged` per committed change to a case the user may see; `event: resync` with `{}` when changes were missed (refetch everything)"),
+            description = "Server-Sent Events: `event: case` with a `CaseChanged` per committed change to a case the user may see; `event: read` with a `CaseRead` when messages were read; `event: presence` with a `CasePresence`; `event: resync` with `{}` when changes were missed (refetch everything); `event: ready` with `{}` once open. Every event but presence has an id: reconnect with `Last-Event-ID` to receive exactly what was missed."),
         (status = 401, body = Problem)))]
 pub async fn stream_get(
     State(state): State<AppState>,
     user: CurrentUser,
     headers: HeaderMap,
+    ApiQuery(query): ApiQuery<StreamQuery>,
 ) -> AppResult<Response> {
     let token = request_token(&headers).ok_or(AppError::Unauthenticated)?;
     let (_, expiry) = session_for_token(&state, &token, state.now())
@@ -63,10 +87,35 @@ pub async fn stream_get(
     );
     session_check.set_missed_tick_behavior(MissedTickBehavior::Delay);
     // Subscribed before the answer leaves: whatever commits after the
-    // client saw the headers reaches it.
+    // client saw the headers reaches it, and what it missed since its
+    // last event id is sent first.
+    let last = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .or(query.last_event_id.as_deref());
+    let scope = Scope::of(&user);
+    let resumed = state.live.resume(last);
+    let position = state.live.event_id(resumed.latest).to_string();
+    let mut queued = VecDeque::new();
+    if resumed.resync {
+        queued.push_back(Event::default().event("resync").id(position).data("{}"));
+    } else {
+        queued.extend(
+            resumed
+                .missed
+                .iter()
+                .filter_map(|change| event_for(&state, scope, change)),
+        );
+        if queued.is_empty() {
+            queued.push_back(Event::default().event("ready").id(position).data("{}"));
+        }
+    }
     let follow = Follow {
-        scope: Scope::of(&user),
-        changes: state.live.subscribe(),
+        scope,
+        queued,
+        sent_up_to: resumed.latest,
+        changes: resumed.changes,
+        presence: state.live.presence(),
         closing: state.live.closing(),
         session_check,
         ends_at: expiry.ends_at(),
@@ -94,7 +143,13 @@ struct Follow {
     state: AppState,
     token: String,
     scope: Scope,
+    /// Events to send before anything new: what a resumed stream missed.
+    queued: VecDeque<Event>,
+    /// The number of the last change this stream has passed (sent, or not
+    /// its user's); anything at or below it is not sent again.
+    sent_up_to: u64,
     changes: broadcast::Receiver<CaseChange>,
+    presence: broadcast::Receiver<PresenceChange>,
     closing: watch::Receiver<bool>,
     session_check: Interval,
     /// When the session ends unless it is renewed meanwhile.
@@ -111,26 +166,39 @@ async fn next_event(mut follow: Follow) -> Option<(Result<Event, Infallible>, Fo
         if closing {
             return None;
         }
+        if let Some(event) = follow.queued.pop_front() {
+            return Some((Ok(event), follow));
+        }
         tokio::select! {
             received = follow.changes.recv() => match received {
-                Ok(change) if follow.scope.sees(change.owners) => {
-                    // A customer hears only of what they can see, with
-                    // their version of the case (`case_write::customer_sees`).
-                    let json = match follow.scope {
-                        Scope::Customer(_) => change.customer_json.as_deref(),
-                        _ => Some(&*change.json),
-                    };
-                    if let Some(json) = json {
-                        let event = Event::default().event("case").data(json);
+                Ok(change) if change.seq > follow.sent_up_to => {
+                    follow.sent_up_to = change.seq;
+                    if let Some(event) = event_for(&follow.state, follow.scope, &change) {
                         return Some((Ok(event), follow));
                     }
                 }
                 Ok(_) => {}
                 Err(RecvError::Lagged(missed)) => {
                     tracing::debug!(missed, "an event stream fell behind; telling it to resync");
-                    let event = Event::default().event("resync").data("{}");
+                    follow.sent_up_to = follow.state.live.latest();
+                    let id = follow.state.live.event_id(follow.sent_up_to).to_string();
+                    let event = Event::default().event("resync").id(id).data("{}");
                     return Some((Ok(event), follow));
                 }
+                Err(RecvError::Closed) => return None,
+            },
+            received = follow.presence.recv() => match received {
+                Ok(change) if follow.scope.sees(change.owners) => {
+                    let json = match follow.scope {
+                        Scope::Customer(_) => &change.customer_json,
+                        _ => &change.desk_json,
+                    };
+                    let event = Event::default().event("presence").data(&**json);
+                    return Some((Ok(event), follow));
+                }
+                // Presence is sent whole each time: a missed one is made
+                // good by the next.
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return None,
             },
             changed = follow.closing.changed() => {
@@ -151,6 +219,25 @@ async fn next_event(mut follow: Follow) -> Option<(Result<Event, Infallible>, Fo
             }
         }
     }
+}
+
+/// The event `change` makes on a stream of `scope`, with its id; `None`
+/// when the user may not see it. A customer hears only of what they can
+/// see, with their version of the case (`case_write::customer_sees`).
+fn event_for(state: &AppState, scope: Scope, change: &CaseChange) -> Option<Event> {
+    if !scope.sees(change.owners) {
+        return None;
+    }
+    let json = match scope {
+        Scope::Customer(_) => change.customer_json.as_deref()?,
+        _ => &*change.json,
+    };
+    Some(
+        Event::default()
+            .event(change.kind.event_name())
+            .id(state.live.event_id(change.seq).to_string())
+            .data(json),
+    )
 }
 
 /// How long from `now` until `at` (nothing if it has passed).

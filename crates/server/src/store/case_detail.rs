@@ -16,7 +16,7 @@ use super::clock::{history_on, ClockRow, History};
 use super::closing::StoredRating;
 use super::{column, file_url, json_column, Db};
 use crate::error::{AppError, AppResult};
-use crate::scope::Scope;
+use crate::scope::{CaseOwners, Scope};
 
 /// A case's detail as stored, with what its clock is computed from.
 #[derive(Debug)]
@@ -340,4 +340,21 @@ pub async fn exists(db: &Db, scope: Scope, id: CaseId) -> AppResult<bool> {
     scope.push_case_filter(&mut qb);
     let found: i64 = qb.build_query_scalar().fetch_one(db).await?;
     Ok(found > 0)
+}
+
+/// Whose case `id` is, if it is in `scope` (what the live updates filter on).
+pub async fn owners(db: &Db, scope: Scope, id: CaseId) -> AppResult<Option<CaseOwners>> {
+    let mut qb = QueryBuilder::<Sqlite>::new(
+        "SELECT c.merchant_id, c.customer_id, c.marketplace_id FROM cases c WHERE c.id = ",
+    );
+    qb.push_bind(id.0).push(" AND ");
+    scope.push_case_filter(&mut qb);
+    let found: Option<(i64, i64, i64)> = qb.build_query_as().fetch_optional(db).await?;
+    Ok(
+        found.map(|(merchant_id, customer_id, marketplace_id)| CaseOwners {
+            merchant_id,
+            customer_id,
+            marketplace_id,
+        }),
+    )
 }

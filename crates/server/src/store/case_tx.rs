@@ -100,10 +100,10 @@ pub enum Recipient {
 /// A notification's `INSERT` for each recipient: the case's customer
 /// (`users`) or merchant (`merchants`), whose address it reads itself.
 const NOTIFY_CUSTOMER: &str =
-    "INSERT INTO outbox (case_id, recipient, template, subject, body, cause, created_at)
-     SELECT ?1, email, ?2, ?3, ?4, ?5, ?6 FROM users WHERE id = ?7 ON CONFLICT (cause) DO NOTHING";
-const NOTIFY_MERCHANT: &str = "INSERT INTO outbox (case_id, recipient, template, subject, body, cause, created_at)
-     SELECT ?1, email, ?2, ?3, ?4, ?5, ?6 FROM merchants WHERE id = ?7 ON CONFLICT (cause) DO NOTHING";
+    "INSERT INTO outbox (case_id, recipient, template, subject, body, html_body, cause, created_at)
+     SELECT ?1, email, ?2, ?3, ?4, ?8, ?5, ?6 FROM users WHERE id = ?7 ON CONFLICT (cause) DO NOTHING";
+const NOTIFY_MERCHANT: &str = "INSERT INTO outbox (case_id, recipient, template, subject, body, html_body, cause, created_at)
+     SELECT ?1, email, ?2, ?3, ?4, ?8, ?5, ?6 FROM merchants WHERE id = ?7 ON CONFLICT (cause) DO NOTHING";
 
 /// A notification to queue; `cause` makes it unique.
 #[derive(Debug)]
@@ -115,6 +115,7 @@ pub struct Notification<'a> {
     pub template: &'a str,
     pub subject: String,
     pub body: String,
+    pub html: String,
     pub cause: String,
 }
 
@@ -309,6 +310,7 @@ impl Tx {
             .bind(n.cause)
             .bind(now)
             .bind(n.recipient_id)
+            .bind(n.html)
             .execute(&mut *self.0)
             .await?;
         Ok(())

@@ -16,6 +16,7 @@ pub struct Email<'a> {
     pub template: &'a str,
     pub subject: &'a str,
     pub body: &'a str,
+    pub html: &'a str,
     /// What the email is about; unique, so the same cause never mails twice.
     pub cause: &'a str,
 }
@@ -25,14 +26,15 @@ impl Tx {
     /// whether it was queued now.
     pub async fn queue_email(&mut self, email: Email<'_>, now: DateTime<Utc>) -> AppResult<bool> {
         let queued = sqlx::query(
-            "INSERT INTO outbox (case_id, recipient, template, subject, body, cause, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cause) DO NOTHING",
+            "INSERT INTO outbox (case_id, recipient, template, subject, body, html_body, cause, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cause) DO NOTHING",
         )
         .bind(email.case_id)
         .bind(email.address)
         .bind(email.template)
         .bind(email.subject)
         .bind(email.body)
+        .bind(email.html)
         .bind(email.cause)
         .bind(now)
         .execute(&mut *self.0)
@@ -49,6 +51,8 @@ pub struct Pending {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// `None` for emails queued before the HTML part existed.
+    pub html_body: Option<String>,
 }
 
 /// Takes the oldest unsent email that no sender holds (or whose sender
@@ -62,7 +66,7 @@ pub async fn claim(
         "UPDATE outbox SET sending_at = ?
          WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL
                        AND (sending_at IS NULL OR sending_at < ?) ORDER BY id LIMIT 1)
-         RETURNING id, recipient, subject, body",
+         RETURNING id, recipient, subject, body, html_body",
     )
     .bind(now)
     .bind(now - Duration::minutes(claim_minutes))

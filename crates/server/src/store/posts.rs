@@ -25,6 +25,13 @@ impl Post {
             Post::Note => "notes",
         }
     }
+    /// The read state's column (notes have none).
+    fn read_at(self) -> &'static str {
+        match self {
+            Post::Message => "p.read_at",
+            Post::Note => "NULL",
+        }
+    }
     fn attachment_table(self) -> (&'static str, &'static str) {
         match self {
             Post::Message => ("message_attachments", "message_id"),
@@ -42,6 +49,8 @@ pub struct StoredPost {
     pub body: String,
     pub created_at: DateTime<Utc>,
     pub attachments: Vec<Attachment>,
+    /// Messages only: when the other side first read it.
+    pub read_at: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -51,13 +60,16 @@ struct PostRow {
     author_role: String,
     body: String,
     created_at: DateTime<Utc>,
+    read_at: Option<DateTime<Utc>>,
 }
 
 /// The messages or notes of case `id`, oldest first, each with its files.
 pub async fn list(db: &Db, post: Post, id: CaseId) -> AppResult<Vec<StoredPost>> {
     let rows: Vec<PostRow> = sqlx::query_as(&format!(
-        "SELECT p.id, u.name AS author_name, u.role AS author_role, p.body, p.created_at
+        "SELECT p.id, u.name AS author_name, u.role AS author_role, p.body, p.created_at,
+                {} AS read_at
          FROM {} p JOIN users u ON u.id = p.author_id WHERE p.case_id = ? ORDER BY p.created_at, p.id",
+        post.read_at(),
         post.table()
     ))
     .bind(id.0)
@@ -92,12 +104,40 @@ pub async fn list(db: &Db, post: Post, id: CaseId) -> AppResult<Vec<StoredPost>>
                 author_name: row.author_name,
                 body: row.body,
                 created_at: row.created_at,
+                read_at: row.read_at,
             })
         })
         .collect()
 }
 
 impl Tx {
+    /// Marks the messages of case `case_id` up to and including `up_to`
+    /// that the other side of the reader wrote as read at `now` (those not
+    /// read before); returns how many were.
+    pub async fn mark_read(
+        &mut self,
+        case_id: i64,
+        up_to: i64,
+        reader_is_customer: bool,
+        now: DateTime<Utc>,
+    ) -> AppResult<u64> {
+        // The reader's other side: the desk reads the customer's messages,
+        // the customer the desk's.
+        let authors = if reader_is_customer { "<>" } else { "=" };
+        let marked = sqlx::query(&format!(
+            "UPDATE messages SET read_at = ?
+             WHERE case_id = ? AND id <= ? AND read_at IS NULL
+               AND author_id IN (SELECT id FROM users WHERE role {authors} 'customer')"
+        ))
+        .bind(now)
+        .bind(case_id)
+        .bind(up_to)
+        .execute(&mut *self.0)
+        .await?
+        .rows_affected();
+        Ok(marked)
+    }
+
     /// Adds a message or note to case `case_id` by `author` with the
     /// uploads `attachment_ids` (each the author's own and attached to
     /// nothing yet, or a field error); returns its id.

@@ -29,6 +29,8 @@ pub const SUPPORT_NL: &str = "support@plein.example";
 pub struct SseEvent {
     pub event: String,
     pub data: String,
+    /// The event's `id:`, if it had one.
+    pub id: Option<String>,
 }
 
 impl SseEvent {
@@ -45,6 +47,8 @@ pub struct EventStream {
     buffer: String,
     /// Whether the server ended the stream.
     pub ended: bool,
+    /// The id of the `ready` event it opened with (`open_stream`).
+    pub position: Option<String>,
 }
 
 impl EventStream {
@@ -95,9 +99,11 @@ impl EventStream {
     fn take_event(&mut self) -> Option<SseEvent> {
         while let Some(end) = self.buffer.find("\n\n") {
             let block: String = self.buffer.drain(..end + 2).collect();
-            let (mut event, mut data) = (None, Vec::new());
+            let (mut event, mut data, mut id) = (None, Vec::new(), None);
             for line in block.lines() {
-                if let Some(name) = line.strip_prefix("event:") {
+                if let Some(value) = line.strip_prefix("id:") {
+                    id = Some(value.strip_prefix(' ').unwrap_or(value).to_owned());
+                } else if let Some(name) = line.strip_prefix("event:") {
                     event = Some(name.strip_prefix(' ').unwrap_or(name).to_owned());
                 } else if let Some(text) = line.strip_prefix("data:") {
                     data.push(text.strip_prefix(' ').unwrap_or(text));
@@ -107,6 +113,7 @@ impl EventStream {
                 return Some(SseEvent {
                     event: event.unwrap_or_else(|| "message".to_owned()),
                     data: data.join("\n"),
+                    id,
                 });
             }
         }
@@ -220,12 +227,29 @@ impl TestApp {
 
     /// Opens the event stream as `session` (a `Cookie` header value) and
     /// asserts it answered as one: 200 with `text/event-stream`.
+    /// A new event stream, past its opening `ready` event (whose id, the
+    /// stream's position, is `position`).
     pub async fn open_stream(&self, session: &str) -> EventStream {
-        let request = Request::get("/api/v1/stream")
+        let mut stream = self.open_stream_after(session, None).await;
+        let ready = stream
+            .next_within(std::time::Duration::from_secs(5))
+            .await
+            .expect("a new stream says it is ready");
+        assert_eq!((ready.event.as_str(), ready.data.as_str()), ("ready", "{}"));
+        stream.position = Some(ready.id.expect("the ready event has an id"));
+        stream
+    }
+
+    /// An event stream resuming after the event `last_id`, as a browser
+    /// reconnecting sends it (`Last-Event-ID`).
+    pub async fn open_stream_after(&self, session: &str, last_id: Option<&str>) -> EventStream {
+        let mut request = Request::get("/api/v1/stream")
             .header(header::COOKIE, session)
-            .header(header::ACCEPT, "text/event-stream")
-            .body(Body::empty())
-            .unwrap();
+            .header(header::ACCEPT, "text/event-stream");
+        if let Some(last_id) = last_id {
+            request = request.header("last-event-id", last_id);
+        }
+        let request = request.body(Body::empty()).unwrap();
         let res = self.router.clone().oneshot(request).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let headers = res.headers().clone();
@@ -238,6 +262,7 @@ impl TestApp {
             body: res.into_body(),
             buffer: String::new(),
             ended: false,
+            position: None,
         }
     }
 
