@@ -2,6 +2,7 @@
 //! components never build URLs. Every call returns `Result`, and every
 //! failure is an `ApiError` the UI can explain in the user's language.
 
+use claimdesk_shared::metrics::{MerchantMetrics, MerchantRanking};
 use claimdesk_shared::wire::{
     Attachment, BulkResult, BulkSend, CaseDetail, CasePage, CasePresence, CaseToggles,
     CustomerOrder, Decision, Dispute, EventView, FieldError, HandBack, InboxCount, MarkRead, Me,
@@ -477,6 +478,20 @@ pub async fn mark_read(id: CaseId, up_to: i64) -> Result<(), ApiError> {
     exchange(builder, None, encode(&MarkRead { up_to }))
         .await
         .map(drop)
+}
+
+/// A merchant's figures over the last `days` days: the agent's own, or for
+/// support `merchant`'s.
+pub async fn metrics(days: i64, merchant: Option<i64>) -> Result<MerchantMetrics, ApiError> {
+    match merchant {
+        Some(merchant) => get(&format!("/metrics?days={days}&merchant={merchant}")).await,
+        None => get(&format!("/metrics?days={days}")).await,
+    }
+}
+
+/// Support: every merchant of its marketplace, the most at risk first.
+pub async fn metrics_ranking(days: i64) -> Result<MerchantRanking, ApiError> {
+    get(&format!("/metrics/merchants?days={days}")).await
 }
 
 /// Support: its marketplace's policy, with the latest changes.

@@ -92,6 +92,22 @@ pub fn money(minor: i64, currency: &str, locale: Locale) -> String {
     call_format(format, &JsValue::from_f64(minor as f64 / 100.0))
 }
 
+/// A percentage given as 0–100, e.g. "85 %", "76,9 %" (one decimal at most).
+pub fn percent(value: f64, locale: Locale) -> String {
+    let format: js_sys::Function = formatter(format!("percent {}", language_tag(locale)), || {
+        Intl::NumberFormat::new(
+            &locales(locale),
+            &options(&[
+                ("style", "percent".into()),
+                ("maximumFractionDigits", 1.into()),
+            ]),
+        )
+        .format()
+        .into()
+    });
+    call_format(format, &JsValue::from_f64(value / 100.0))
+}
+
 fn js_date(at: DateTime<Utc>) -> js_sys::Date {
     js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64))
 }

@@ -33,8 +33,9 @@ use leptos_router::location::{BrowserUrl, LocationProvider};
 use crate::components::app_shell::AppShell;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    case::CasePage, home::HomePage, inbox::InboxPage, not_found::NotFoundPage, orders::OrdersPage,
-    policy::PolicyPage, quick_texts::QuickTextsPage, report::ReportPage, sign_in::SignInPage,
+    case::CasePage, home::HomePage, inbox::InboxPage, metrics::MetricsPage,
+    not_found::NotFoundPage, orders::OrdersPage, policy::PolicyPage, quick_texts::QuickTextsPage,
+    report::ReportPage, sign_in::SignInPage,
 };
 use crate::routes::Page;
 use crate::session::provide_session;
@@ -95,6 +96,7 @@ fn Pages() -> impl IntoView {
                         Page::Report => ReportPage().into_any(),
                         Page::Orders => OrdersPage().into_any(),
                         Page::Policy => PolicyPage().into_any(),
+                        Page::Metrics => MetricsPage().into_any(),
                         _ => HomePage().into_any(),
                     }}
                 </AppShell>

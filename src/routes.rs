@@ -63,6 +63,8 @@ pub enum AppRoute {
     Orders,
     /// The marketplace's policy, for its support team.
     Policy,
+    /// Where a merchant stands; for support, every merchant by risk.
+    Metrics,
 }
 
 impl AppRoute {
@@ -89,6 +91,7 @@ impl AppRoute {
             AppRoute::Report => "/report".to_owned(),
             AppRoute::Orders => "/orders".to_owned(),
             AppRoute::Policy => "/policy".to_owned(),
+            AppRoute::Metrics => "/metrics".to_owned(),
         }
     }
 }
@@ -110,6 +113,7 @@ pub enum Page {
     Report,
     Orders,
     Policy,
+    Metrics,
     NotFound,
 }
 
@@ -126,6 +130,7 @@ impl Page {
             (Some("report"), None, ..) => Page::Report,
             (Some("orders"), None, ..) => Page::Orders,
             (Some("policy"), None, ..) => Page::Policy,
+            (Some("metrics"), None, ..) => Page::Metrics,
             _ => Page::NotFound,
         }
     }
@@ -141,11 +146,11 @@ impl Page {
                 | Page::Report
                 | Page::Orders
                 | Page::Policy
+                | Page::Metrics
         )
     }
 }
 
-/// The path's `n`th segment (0-based, empty segments skipped):
 /// The sign-in page, sending the user on to `next` (a path of this app)
 /// once signed in: a link from an email, or the page a session ended on.
 pub fn sign_in_then(next: &str) -> String {
@@ -169,6 +174,7 @@ pub fn after_sign_in(next: Option<&str>) -> String {
     }
 }
 
+/// The path's `n`th segment (0-based, empty segments skipped):
 /// `segment("/cases/C-10234/notes", 1)` is `C-10234`.
 pub fn segment(path: &str, n: usize) -> Option<&str> {
     segments(path).nth(n)

@@ -116,6 +116,9 @@ fn Shell(me: Me, page: ChildrenFn) -> impl IntoView {
                         <li><a href=AppRoute::Report.href() aria-current=current(AppRoute::Report.href())>{move || t_string!(i18n, nav_report_for_customer)}</a></li>
                         <li><a href=AppRoute::Policy.href() aria-current=current(AppRoute::Policy.href())>{move || t_string!(i18n, nav_policy)}</a></li>
                     })}
+                    {(role != Role::Customer).then(|| view! {
+                        <li><a href=AppRoute::Metrics.href() aria-current=current(AppRoute::Metrics.href())>{move || if role == Role::Support { t_string!(i18n, nav_merchants) } else { t_string!(i18n, nav_metrics) }}</a></li>
+                    })}
                     {(role != Role::Customer).then(|| view! { <li><a href=AppRoute::QuickTexts.href() aria-current=current(AppRoute::QuickTexts.href())>{move || t_string!(i18n, nav_quick_texts)}</a></li> })}
                 </ul>
             </nav>

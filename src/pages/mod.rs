@@ -3,6 +3,7 @@
 pub mod case;
 pub mod home;
 pub mod inbox;
+pub mod metrics;
 pub mod not_found;
 pub mod orders;
 pub mod policy;

@@ -85,6 +85,8 @@ fn problems_as_problem_json(operation: &mut Operation) {
         routes::cases::inbox_counts,
         routes::reports::orders_list,
         routes::merchants::merchants_list,
+        routes::metrics::metrics_get,
+        routes::metrics::metrics_merchants,
         routes::policy::policy_get,
         routes::policy::policy_put,
         routes::reports::case_create,

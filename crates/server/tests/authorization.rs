@@ -184,6 +184,19 @@ fn matrix(t: &Target) -> Vec<(&'static str, Call, [u16; 8])> {
             bare(),
             [401, 200, 200, 200, 404, 404, 200, 200],
         ),
+        // A merchant's figures: an agent's own; support names one of its
+        // marketplace's (without one, a field error; another's: not found,
+        // tests/metrics.rs); the ranking is support's alone.
+        (
+            "GET /api/v1/metrics",
+            bare(),
+            [401, 200, 200, 200, 404, 404, 422, 422],
+        ),
+        (
+            "GET /api/v1/metrics/merchants",
+            bare(),
+            [401, 404, 404, 404, 404, 404, 200, 200],
+        ),
         // Each marketplace's policy is its support's; a stale version.
         (
             "GET /api/v1/policy",

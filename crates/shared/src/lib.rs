@@ -8,6 +8,7 @@
 pub mod case_id;
 pub mod domain;
 pub mod inbox;
+pub mod metrics;
 pub mod money;
 pub mod quick_text;
 pub mod status;

@@ -59,6 +59,7 @@ test("a merchant's pages are accessible in English, Swedish and Dutch", async ({
       await check(page, `/cases/${id}/${tab}`, `[aria-current=page][href$="/${tab}"]`);
     }
     await check(page, "/quick-texts", "h1");
+    await check(page, "/metrics", "[data-testid=score-satisfaction]");
   }
 });
 
@@ -88,6 +89,7 @@ test("support's pages are accessible in English, Swedish and Dutch, and All case
       await check(page, `/cases/${id}/${tab}`, `[aria-current=page][href$="/${tab}"]`);
     }
     await check(page, "/policy", "form.policy-form");
+    await check(page, "/metrics", "table.ranking");
     await check(page, "/report", "form");
   }
   // In Dutch now: All cases, narrowed to one of the marketplace's merchants.

@@ -11,6 +11,7 @@ pub mod files;
 pub mod health;
 pub mod me;
 pub mod merchants;
+pub mod metrics;
 pub mod policy;
 pub mod posts;
 pub mod prepared;
@@ -48,6 +49,8 @@ pub fn api(test_clock: bool) -> Router<AppState> {
         .route("/cases", get(cases::cases_list).post(reports::case_create))
         .route("/orders", get(reports::orders_list))
         .route("/merchants", get(merchants::merchants_list))
+        .route("/metrics", get(metrics::metrics_get))
+        .route("/metrics/merchants", get(metrics::metrics_merchants))
         .route("/policy", get(policy::policy_get).put(policy::policy_put))
         .route(
             "/cases/{id}",

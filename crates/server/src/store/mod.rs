@@ -19,6 +19,7 @@ pub mod events;
 pub mod files;
 pub mod idempotency;
 pub mod merchants;
+pub mod metrics;
 pub mod outbox;
 pub mod policy;
 pub mod posts;
