@@ -20,6 +20,9 @@ pub enum AppError {
     /// Email and password do not match an account.
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// A portal's sign-in token was refused (`portal.rs`); says why.
+    #[error("portal token refused: {0}")]
+    PortalToken(&'static str),
     /// Signed in, but not allowed to do this.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod open_streams;
 pub mod openapi;
 pub mod page_cache;
+pub mod portal;
 pub mod routes;
 pub mod scope;
 pub mod seed;
@@ -29,9 +30,11 @@ pub mod user;
 
 use std::sync::Arc;
 
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::Router;
 use http::headers::SecurityHeaders;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -43,19 +46,23 @@ pub const MAX_BODY_BYTES: usize = 110 * 1024 * 1024;
 
 /// The whole HTTP surface: the API under `/api/v1`, the SPA everywhere else.
 pub fn app(state: AppState) -> Router {
-    let mut router = Router::new().nest("/api/v1", routes::api(state.config.test_clock));
+    let mut router = Router::new().nest(
+        "/api/v1",
+        routes::api(state.config.test_clock, state.config.portal_origins()),
+    );
     let mut inline_scripts = Vec::new();
     if let Some(dir) = &state.config.static_dir {
         router = router.merge(spa::router(dir));
         inline_scripts = spa::inline_scripts(dir);
     }
     let config = &state.config;
+    let cors = cors_layer(&config.portal_origins());
     let headers = Arc::new(SecurityHeaders::new(
         &inline_scripts,
         config.frame_ancestors.as_deref().unwrap_or("'none'"),
         config.secure_cookies,
     ));
-    router
+    let router = router
         .with_state(state)
         .layer(CatchPanicLayer::custom(http::refusals::panicked))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -69,5 +76,44 @@ pub fn app(state: AppState) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
+        );
+    // Outermost, so a preflight is answered before anything else runs;
+    // without portals there is none, and a cross-origin call gets nothing.
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// The API on another origin than the portal embedding the app: each
+/// portal's origins may call it with a bearer token (no cookies: the
+/// session travels in `Authorization`), and nobody else may.
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok())
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    let layer = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("x-claimdesk-csrf"),
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("last-event-id"),
+        ])
+        .expose_headers([header::ETAG, HeaderName::from_static("x-claimdesk-session")])
+        .max_age(std::time::Duration::from_secs(600));
+    Some(layer)
 }

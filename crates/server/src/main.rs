@@ -53,6 +53,11 @@ struct Cli {
     /// (e.g. https://claims.example); by default http://ADDR.
     #[arg(long, env = "PUBLIC_URL")]
     public_url: Option<String>,
+    /// The marketplace portals that sign their users in with a JWT (TOML,
+    /// one [[portal]] each: marketplace, audience, algorithm HS256 with
+    /// secret, or RS256/EdDSA with public_key_file, allowed_origins).
+    #[arg(long, env = "PORTALS_FILE")]
+    portals_file: Option<PathBuf>,
     /// Who may show the app in a frame (a CSP frame-ancestors source list,
     /// e.g. "https://portal.example"); by default nobody.
     #[arg(long, env = "FRAME_ANCESTORS")]
@@ -153,6 +158,10 @@ async fn main() -> anyhow::Result<()> {
             secure_cookies: cli.secure_cookies,
             test_clock: cli.test_clock,
             frame_ancestors: cli.frame_ancestors,
+            portals: match &cli.portals_file {
+                Some(path) => claimdesk_server::portal::load(path)?,
+                None => Vec::new(),
+            },
             public_url: Some(
                 cli.public_url
                     .clone()

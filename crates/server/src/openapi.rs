@@ -77,6 +77,7 @@ fn problems_as_problem_json(operation: &mut Operation) {
         routes::health::health_get,
         routes::session::session_create,
         routes::session::session_delete,
+        routes::session::session_portal,
         routes::session::sessions_delete,
         routes::me::me_get,
         routes::me::me_update,

@@ -35,12 +35,24 @@ pub struct Config {
     /// Where users reach the app (`https://claims.example`), for the link
     /// to the case in every email; `None`: `DEFAULT_PUBLIC_URL`.
     pub public_url: Option<String>,
+    /// The marketplace portals that may sign their users in with a JWT
+    /// (`portal.rs`; `PORTALS_FILE`), and whose origins may call the API
+    /// with a bearer token.
+    pub portals: Vec<crate::portal::Portal>,
 }
 
 /// The app's address when none is configured: `make run`'s.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 impl Config {
+    /// The origins of every portal, for CORS and the CSRF guard.
+    pub fn portal_origins(&self) -> Vec<String> {
+        self.portals
+            .iter()
+            .flat_map(|portal| portal.allowed_origins.iter().cloned())
+            .collect()
+    }
+
     /// Where users reach the app.
     pub fn public_url(&self) -> &str {
         self.public_url.as_deref().unwrap_or(DEFAULT_PUBLIC_URL)

@@ -143,6 +143,13 @@ fn matrix(t: &Target) -> Vec<(&'static str, Call, [u16; 8])> {
             json_call(json!({ "email": "", "password": "" })),
             [422; 8],
         ),
+        // A portal's token: public like the password sign-in; an empty
+        // one is a field error for anyone (refusals: tests/portal.rs).
+        (
+            "POST /api/v1/session/portal",
+            json_call(json!({ "token": "" })),
+            [422; 8],
+        ),
         ("DELETE /api/v1/session", bare(), [204; 8]),
         (
             "DELETE /api/v1/sessions",

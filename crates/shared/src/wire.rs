@@ -55,6 +55,13 @@ pub struct Me {
     pub merchant: Option<MerchantRef>,
 }
 
+/// `POST /api/v1/session/portal`: a portal's signed token for its user.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PortalSignIn {
+    pub token: String,
+}
+
 /// `PATCH /api/v1/me`: what a user may change about themselves.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

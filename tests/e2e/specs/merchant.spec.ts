@@ -151,8 +151,9 @@ test("signing out ends the session, from a case too", async ({ page }) => {
   await page.getByTestId("current-user").click();
   await page.getByRole("button", { name: "Logga ut", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
+  // A page opened afterwards asks to sign in, and to come back to it.
   await page.goto("/inbox/open");
-  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Finbox%2Fopen$/);
 });
 
 test("filters narrow an inbox, the view is in the address, and alerts warn the agent", async ({ page }) => {

@@ -34,6 +34,11 @@ fn parts(error: &AppError) -> (StatusCode, &'static str, &'static str) {
             "invalid-credentials",
             "The email or password is not correct",
         ),
+        AppError::PortalToken(_) => (
+            StatusCode::UNAUTHORIZED,
+            "portal-token",
+            "The portal's sign-in was refused",
+        ),
         AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "You may not do this"),
         AppError::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
         AppError::Conflict { kind, .. } => (
@@ -59,7 +64,7 @@ pub fn problem(error: &AppError) -> Problem {
     let (status, kind, title) = parts(error);
     let detail = match error {
         AppError::Malformed(d) => Some(d.clone()),
-        AppError::Forbidden(d) => Some((*d).to_owned()),
+        AppError::Forbidden(d) | AppError::PortalToken(d) => Some((*d).to_owned()),
         AppError::Conflict { detail, .. } => Some(detail.clone()),
         AppError::TooManyAttempts {
             retry_after_seconds,

@@ -31,7 +31,7 @@ use crate::state::AppState;
 
 /// Every API route, with the CSRF guard in front of writes. `test_clock`
 /// adds the test-mode clock hook.
-pub fn api(test_clock: bool) -> Router<AppState> {
+pub fn api(test_clock: bool, portal_origins: Vec<String>) -> Router<AppState> {
     let router = if test_clock {
         Router::new().route("/test/clock", post(test_clock::advance))
     } else {
@@ -44,6 +44,7 @@ pub fn api(test_clock: bool) -> Router<AppState> {
             "/session",
             axum::routing::post(session::session_create).delete(session::session_delete),
         )
+        .route("/session/portal", post(session::session_portal))
         .route("/sessions", axum::routing::delete(session::sessions_delete))
         .route("/me", get(me::me_get).patch(me::me_update))
         .route("/cases", get(cases::cases_list).post(reports::case_create))
@@ -118,6 +119,9 @@ pub fn api(test_clock: bool) -> Router<AppState> {
         // A method a resource does not have gets axum's 405 with `Allow`,
         // as a problem document (`http::refusals`).
         .fallback(|| async { AppError::NotFound })
-        .layer(axum::middleware::from_fn(crate::auth::csrf_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::<[String]>::from(portal_origins),
+            crate::auth::csrf_guard,
+        ))
         .layer(axum::middleware::from_fn(crate::etag::conditional_get))
 }

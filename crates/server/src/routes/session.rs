@@ -3,14 +3,16 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use axum_extra::extract::cookie::CookieJar;
-use claimdesk_shared::wire::{FieldError, Me, Problem, SignIn};
+use claimdesk_shared::wire::{FieldError, Me, PortalSignIn, Problem, SignIn};
 
 use crate::auth::{self, session_cookie, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::http::extract::ApiJson;
+use crate::portal;
 use crate::sign_in_limits;
 use crate::state::AppState;
 use crate::store::users;
@@ -79,6 +81,34 @@ pub async fn session_create(
     let token = auth::create_session(&state, user_id).await?;
     let me = users::me(&state.db, user_id).await?;
     Ok((jar.add(session_cookie(&state, Some(token))), Json(me)))
+}
+
+/// Signs in the user a marketplace portal vouches for with a JWT it signed
+/// (`portal.rs`): answered like a password sign-in (the session cookie and
+/// the user), and the session token also in `X-Claimdesk-Session`, for an
+/// app embedded on the portal's origin (the bearer-token mode).
+#[utoipa::path(post, path = "/api/v1/session/portal", tag = "session", request_body = PortalSignIn,
+    responses(
+        (status = 200, body = Me, headers(("X-Claimdesk-Session" = String, description = "The session token, for `Authorization: Bearer`"))),
+        (status = 401, body = Problem, description = "The token was refused: expired, not yet valid, tampered, for another audience or marketplace, used before"),
+        (status = 422, body = Problem)))]
+pub async fn session_portal(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    ApiJson(input): ApiJson<PortalSignIn>,
+) -> AppResult<Response> {
+    if input.token.trim().is_empty() {
+        return Err(AppError::field("token", "required", "the portal's token"));
+    }
+    let user_id = portal::sign_in(&state, input.token.trim()).await?;
+    let token = auth::create_session(&state, user_id).await?;
+    let me = users::me(&state.db, user_id).await?;
+    let header = HeaderValue::from_str(&token).map_err(|e| AppError::Internal(e.into()))?;
+    let mut response = (jar.add(session_cookie(&state, Some(token))), Json(me)).into_response();
+    response
+        .headers_mut()
+        .insert(HeaderName::from_static("x-claimdesk-session"), header);
+    Ok(response)
 }
 
 /// Signs out: ends the session and clears the cookie.

@@ -1,7 +1,8 @@
 //! Users: who they are, as `GET /me` tells them, and how they sign in.
 
+use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{MarketplaceRef, Me, MerchantRef};
-use claimdesk_shared::Locale;
+use claimdesk_shared::{Locale, Role};
 use sqlx::SqlitePool;
 
 use super::Db;
@@ -73,4 +74,93 @@ pub async fn credentials(db: &Db, email: &str) -> AppResult<Option<(i64, String)
             .fetch_optional(db)
             .await?,
     )
+}
+
+/// The user a portal's token names (by email), as `(id, role, merchant,
+/// marketplace)`, if claimdesk knows them.
+pub async fn by_email(db: &Db, email: &str) -> AppResult<Option<(i64, String, Option<i64>, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT id, role, merchant_id, marketplace_id FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+/// The id of the marketplace named `name`.
+pub async fn marketplace_named(db: &Db, name: &str) -> AppResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM marketplaces WHERE name = ?")
+            .bind(name)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+/// Whether merchant `merchant` belongs to `marketplace`.
+pub async fn merchant_of(db: &Db, merchant: i64, marketplace: i64) -> AppResult<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM merchants WHERE id = ? AND marketplace_id = ?")
+            .bind(merchant)
+            .bind(marketplace)
+            .fetch_optional(db)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// A user first named by a portal's token: no password (they sign in only
+/// through the portal); returns its id.
+pub async fn create_portal_user(writer: &Db, user: NewPortalUser<'_>) -> AppResult<i64> {
+    Ok(sqlx::query(
+        "INSERT INTO users (marketplace_id, merchant_id, role, email, name, locale, password_hash, customer_kind)
+         VALUES (?, ?, ?, ?, ?, ?, '!portal', ?)",
+    )
+    .bind(user.marketplace_id)
+    .bind(user.merchant_id)
+    .bind(user.role.as_str())
+    .bind(user.email)
+    .bind(user.name)
+    .bind(user.locale.as_str())
+    .bind((user.role == Role::Customer).then_some("consumer"))
+    .execute(writer)
+    .await?
+    .last_insert_rowid())
+}
+
+/// What `create_portal_user` writes.
+#[derive(Debug)]
+pub struct NewPortalUser<'a> {
+    pub marketplace_id: i64,
+    pub merchant_id: Option<i64>,
+    pub role: Role,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub locale: Locale,
+}
+
+/// Records that token `jti` of `marketplace` was used, until `expires_at`;
+/// `false` if it was used before (a replay).
+pub async fn use_portal_token(
+    writer: &Db,
+    marketplace: i64,
+    jti: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    // Tokens past their expiry cannot be replayed anyway: forget them.
+    sqlx::query("DELETE FROM portal_tokens WHERE expires_at < ?")
+        .bind(now)
+        .execute(writer)
+        .await?;
+    let inserted = sqlx::query(
+        "INSERT INTO portal_tokens (marketplace_id, jti, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (marketplace_id, jti) DO NOTHING",
+    )
+    .bind(marketplace)
+    .bind(jti)
+    .bind(expires_at)
+    .execute(writer)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
 }
