@@ -3,8 +3,11 @@
 // autocannon loads as run.mjs (64 connections, 10 s each), printing one line
 // per load with the load average. Writes nothing into BENCHMARKS.md.
 //
-//   node bench/api.mjs [list] [search] [detail] [message] [counts] [health]
+//   node bench/api.mjs [list] [search] [detail] [message] [counts] [health] [metrics] [ranking]
 //
+// `metrics` is a merchant's dashboard over 365 days, `ranking` support's
+// ranking of every merchant over 365 days. BENCH_CASES sets the number of
+// bench cases (10,000 by default; the metrics rows are measured at 100,000).
 // BENCH_BINARY picks another server build, BENCH_SECONDS another duration,
 // BENCH_CONNECTIONS another concurrency; BENCH_KEEP=1 leaves the server
 // running after the loads (its pid and URL are printed) for a profiler.
@@ -14,11 +17,14 @@ import autocannon from "autocannon";
 
 import { cleanUp, databaseDir, getJson, MERCHANT, signIn, startServer } from "./server.mjs";
 
+/** Fyndmarknad's support team (the seed's). */
+const SUPPORT = "support@fyndmarknad.example";
+
 const ROOT = resolve(import.meta.dirname, "..");
 const BINARY = resolve(process.env.BENCH_BINARY ?? join(ROOT, "target/release/claimdesk-server"));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const CASES = 10_000;
+const CASES = Number(process.env.BENCH_CASES ?? 10_000);
 const POST_CASES = 6000;
 const SEARCH = "Hugo";
 
@@ -60,6 +66,8 @@ async function main() {
       else if (name === "counts") request = { path: "/api/v1/inbox-counts" };
       else if (name === "search") request = { path: `/api/v1/cases?inbox=open&q=${SEARCH}` };
       else if (name === "health") request = { path: "/api/v1/health" };
+      else if (name === "metrics") request = { path: "/api/v1/metrics?days=365" };
+      else if (name === "ranking") request = { path: "/api/v1/metrics/merchants?days=365" };
       else if (name === "detail") {
         const ids = await openIds(server.url, cookie, CASES);
         let next = 0;
@@ -87,7 +95,8 @@ async function main() {
         };
       } else throw new Error(`unknown load ${name}`);
       const before = loadavg().map((x) => x.toFixed(2)).join(" ");
-      const r = await load(server.url, cookie, request, max);
+      const as = name === "ranking" ? await signIn(server.url, SUPPORT) : cookie;
+      const r = await load(server.url, as, request, max);
       console.log(`${name.padEnd(8)} ${r.perSecond.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  (${r.requests} requests; load ${before})`);
     }
     if (process.env.BENCH_KEEP) {

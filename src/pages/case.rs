@@ -145,6 +145,18 @@ fn CaseView(
                         t_string!(i18n, alert_repeat_claimant, count = *other_cases).to_string()
                     }
                     CaseAlert::FreeExchange => t_string!(i18n, alert_free_exchange).to_owned(),
+                    CaseAlert::LowSatisfaction {
+                        score_percent,
+                        down,
+                        of,
+                    } => t_string!(
+                        i18n,
+                        alert_low_satisfaction,
+                        score = *score_percent,
+                        down = *down,
+                        of = *of
+                    )
+                    .to_string(),
                 };
                 view! { <li>{text}</li> }
             })

@@ -382,3 +382,44 @@ async fn nobody_sees_another_merchants_figures_and_bad_periods_are_field_errors(
         .await
         .problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
 }
+
+#[tokio::test]
+async fn a_case_says_when_the_merchants_satisfaction_is_below_target() {
+    let app = TestApp::seeded().await;
+    let f = fixture(&app).await;
+    let agent = app.sign_in(&f.busy.1).await;
+    // Any of the busy merchant's cases: 70 % against the target of 85, and
+    // its last ten ratings are the ten of the window, three of them down.
+    let case: i64 = sqlx::query_scalar("SELECT MIN(id) FROM cases WHERE merchant_id = ?")
+        .bind(f.busy.0)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
+    let id = claimdesk_shared::CaseId(case).to_string();
+    let detail = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&agent))
+        .await
+        .ok();
+    let alerts = detail["alerts"].as_array().unwrap();
+    assert!(
+        alerts.contains(
+            &json!({ "kind": "low_satisfaction", "score_percent": 70, "down": 3, "of": 10 })
+        ),
+        "{alerts:?}"
+    );
+    // Not for the customer, and not for a merchant without enough ratings.
+    let lisa = app.sign_in(CUSTOMER_LISA).await;
+    let seen = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&lisa))
+        .await
+        .ok();
+    assert_eq!(seen["alerts"], json!([]));
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let (nordic_case, _) = app.lisas_open_case(&anna).await;
+    let nordic = app.case(&anna, &nordic_case).await;
+    assert!(nordic["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["kind"] != "low_satisfaction"));
+}

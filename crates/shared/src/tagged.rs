@@ -14,6 +14,7 @@ pub enum AlertKind {
     HighValue,
     RepeatClaimant,
     FreeExchange,
+    LowSatisfaction,
 }
 
 /// Every field a `CaseAlert` may have.
@@ -23,6 +24,9 @@ pub struct RawAlert {
     order_total_minor: Option<i64>,
     threshold_minor: Option<i64>,
     other_cases: Option<i64>,
+    score_percent: Option<i64>,
+    down: Option<i64>,
+    of: Option<i64>,
 }
 
 impl TryFrom<RawAlert> for CaseAlert {
@@ -38,6 +42,11 @@ impl TryFrom<RawAlert> for CaseAlert {
                 other_cases: raw.other_cases.ok_or("missing other_cases")?,
             },
             AlertKind::FreeExchange => CaseAlert::FreeExchange,
+            AlertKind::LowSatisfaction => CaseAlert::LowSatisfaction {
+                score_percent: raw.score_percent.ok_or("missing score_percent")?,
+                down: raw.down.ok_or("missing down")?,
+                of: raw.of.ok_or("missing of")?,
+            },
         })
     }
 }
@@ -91,6 +100,11 @@ mod tests {
                 threshold_minor: 80_000,
             },
             CaseAlert::RepeatClaimant { other_cases: 2 },
+            CaseAlert::LowSatisfaction {
+                score_percent: 70,
+                down: 3,
+                of: 10,
+            },
         ] {
             let json = serde_json::to_string(&alert).unwrap();
             assert_eq!(serde_json::from_str::<CaseAlert>(&json).unwrap(), alert);

@@ -423,6 +423,14 @@ pub enum CaseAlert {
     /// The customer asked for a free exchange (a replacement) rather than
     /// a refund.
     FreeExchange,
+    /// The merchant's satisfaction score over 30 days is below the
+    /// marketplace's target: `score_percent`, and `down` thumbs down among
+    /// its last `of` rated cases.
+    LowSatisfaction {
+        score_percent: i64,
+        down: i64,
+        of: i64,
+    },
 }
 
 /// One message of the conversation with the customer.

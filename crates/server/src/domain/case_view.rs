@@ -18,7 +18,12 @@ pub async fn detail(state: &AppState, scope: Scope, id: CaseId) -> AppResult<Cas
     let mut detail = stored.detail;
     let now = state.now();
     if let Some((row, history)) = stored.clock {
+        // The desk's: its response clock, and where the merchant stands
+        // when that matters for the decision.
         detail.deadline = clock::compute(row, history, now)?.view();
+        if let Some(alert) = super::metrics::satisfaction_alert(state, id, now).await? {
+            detail.alerts.push(alert);
+        }
     }
     detail.disputable_until = detail.disputable_until.filter(|until| *until > now);
     Ok(detail)

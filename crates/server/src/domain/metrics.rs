@@ -13,7 +13,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use claimdesk_shared::metrics::{MerchantMetrics, MerchantRanking, MerchantStanding, Week};
-use claimdesk_shared::wire::MerchantRef;
+use claimdesk_shared::wire::{CaseAlert, MerchantRef};
+use claimdesk_shared::CaseId;
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -160,6 +161,38 @@ pub async fn ranking(state: &AppState, marketplace: i64, days: i64) -> AppResult
         warning_percent,
         merchants,
     })
+}
+
+/// How many of the merchant's latest rated cases the case view's line
+/// counts.
+const RECENT_RATINGS: i64 = 10;
+
+/// The line on a case that matters for its decision when the merchant's
+/// satisfaction is below the marketplace's target: the score over 30 days
+/// and the thumbs down among its last ten rated cases; `None` otherwise
+/// (or with too few ratings to tell).
+pub async fn satisfaction_alert(
+    state: &AppState,
+    case: CaseId,
+    now: DateTime<Utc>,
+) -> AppResult<Option<CaseAlert>> {
+    let db = &state.db;
+    let (merchant, marketplace) = metrics::case_owner(db, case.0).await?;
+    let (_, target, _) = metrics::marketplace_targets(db, marketplace).await?;
+    let ratings = metrics::by_merchant(db, Whose::Merchant(merchant), window(30, now)?)
+        .await?
+        .remove(&merchant)
+        .unwrap_or_default()
+        .ratings;
+    let Some(score) = ratings.score().filter(|score| *score < target as f64) else {
+        return Ok(None);
+    };
+    let (down, of) = metrics::last_ratings(db, merchant, RECENT_RATINGS).await?;
+    Ok(Some(CaseAlert::LowSatisfaction {
+        score_percent: score.round() as i64,
+        down,
+        of,
+    }))
 }
 
 #[cfg(test)]

@@ -273,3 +273,27 @@ pub async fn marketplace_targets(db: &Db, marketplace: i64) -> AppResult<(String
     .fetch_one(db)
     .await?)
 }
+
+/// Whose case `id` is: (merchant, marketplace).
+pub async fn case_owner(db: &Db, id: i64) -> AppResult<(i64, i64)> {
+    Ok(
+        sqlx::query_as("SELECT merchant_id, marketplace_id FROM cases WHERE id = ?")
+            .bind(id)
+            .fetch_one(db)
+            .await?,
+    )
+}
+
+/// Of merchant `id`'s `last` most recently rated cases: (thumbs down, how
+/// many there are).
+pub async fn last_ratings(db: &Db, id: i64, last: i64) -> AppResult<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT COALESCE(SUM(rating = 0), 0), COUNT(*) FROM (
+             SELECT rating FROM cases WHERE merchant_id = ? AND rating IS NOT NULL
+             ORDER BY rated_at DESC LIMIT ?)",
+    )
+    .bind(id)
+    .bind(last)
+    .fetch_one(db)
+    .await?)
+}
