@@ -242,8 +242,8 @@ async fn a_merchants_dashboard_counts_what_the_last_30_days_hold() {
     assert_eq!(
         m["top_products"],
         json!([
-            { "sku": "AARD-A", "title": "line", "cases": 2 },
-            { "sku": "AARD-B", "title": "line", "cases": 2 },
+            { "sku": "AARD-A", "title": "Ant lamp", "cases": 2 },
+            { "sku": "AARD-B", "title": "Burrow rug", "cases": 2 },
         ])
     );
     // Five weeks back from today; each figure's weeks add up to its total.

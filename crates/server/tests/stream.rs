@@ -247,24 +247,25 @@ async fn what_the_sweeps_change_reaches_the_streams() {
     }
 }
 
-#[tokio::test]
-async fn a_stream_that_falls_behind_is_told_to_resync() {
-    let app = TestApp::seeded().await;
-    let anna = app.sign_in(MERCHANT_NORDIC).await;
-    let mut stream = app.open_stream(&anna).await;
+/// A case of Nordic Home's (and of no customer's), as the live updates
+/// filter it.
+async fn nordic_owners(app: &TestApp) -> CaseOwners {
     let (merchant_id, marketplace_id): (i64, i64) =
         sqlx::query_as("SELECT merchant_id, marketplace_id FROM users WHERE email = ?")
             .bind(MERCHANT_NORDIC)
             .fetch_one(&app.state.db)
             .await
             .unwrap();
-    let owners = CaseOwners {
+    CaseOwners {
         merchant_id,
         customer_id: -1,
         marketplace_id,
-    };
-    // More changes than the channel holds, before the stream reads any.
-    for version in 0..=CAPACITY as i64 {
+    }
+}
+
+/// Publishes `count` changes of one case of `owners`, versions 0 and up.
+fn flood(app: &TestApp, owners: CaseOwners, count: usize) {
+    for version in 0..count as i64 {
         app.state.live.publish(
             owners,
             CaseChanged {
@@ -275,6 +276,16 @@ async fn a_stream_that_falls_behind_is_told_to_resync() {
             None,
         );
     }
+}
+
+#[tokio::test]
+async fn a_stream_that_falls_behind_is_told_to_resync() {
+    let app = TestApp::seeded().await;
+    let anna = app.sign_in(MERCHANT_NORDIC).await;
+    let mut stream = app.open_stream(&anna).await;
+    let owners = nordic_owners(&app).await;
+    // More changes than the channel holds, before the stream reads any.
+    flood(&app, owners, CAPACITY + 1);
     let first = stream.next_within(ARRIVES).await.expect("an event");
     assert_eq!(
         (first.event.as_str(), first.data.as_str()),
@@ -516,28 +527,8 @@ async fn a_stream_back_after_more_than_the_log_holds_is_told_to_resync_once() {
     let stream = app.open_stream(&anna).await;
     let position = stream.position.clone().unwrap();
     drop(stream);
-    let (merchant_id, marketplace_id): (i64, i64) =
-        sqlx::query_as("SELECT merchant_id, marketplace_id FROM users WHERE email = ?")
-            .bind(MERCHANT_NORDIC)
-            .fetch_one(&app.state.db)
-            .await
-            .unwrap();
-    let owners = CaseOwners {
-        merchant_id,
-        customer_id: -1,
-        marketplace_id,
-    };
-    for version in 0..=CAPACITY as i64 {
-        app.state.live.publish(
-            owners,
-            CaseChanged {
-                id: CaseId(1),
-                version,
-                status: Status::Submitted,
-            },
-            None,
-        );
-    }
+    let owners = nordic_owners(&app).await;
+    flood(&app, owners, CAPACITY + 1);
     for last in [position.as_str(), "not-an-id", "1-1"] {
         let mut back = app.open_stream_after(&anna, Some(last)).await;
         let events = drain(&mut back).await;

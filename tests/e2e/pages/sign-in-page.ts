@@ -1,4 +1,4 @@
-import { Page, Locator, expect } from "@playwright/test";
+import { Browser, Page, Locator, expect } from "@playwright/test";
 import { PASSWORD } from "../fixtures";
 
 /** The sign-in page. */
@@ -23,4 +23,15 @@ export class SignInPage {
     await this.password.fill(password);
     await this.submit.click();
   }
+}
+
+/** A new browser context (English, like a first visit) signed in as `email`. */
+export async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext({ locale: "en-GB" });
+  const page = await context.newPage();
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.signIn(email);
+  await expect(page.getByTestId("current-user")).toBeVisible();
+  return page;
 }

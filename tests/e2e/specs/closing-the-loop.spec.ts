@@ -1,7 +1,7 @@
 import { test, expect, expectAccessible, users, PASSWORD } from "../fixtures";
-import { request, Browser, Page } from "@playwright/test";
+import { request } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { SignInPage } from "../pages/sign-in-page";
+import { signedIn } from "../pages/sign-in-page";
 import { InboxPage } from "../pages/inbox-page";
 import { CasePage } from "../pages/case-page";
 
@@ -10,16 +10,6 @@ test.describe.configure({ mode: "serial" });
 
 /** Customers other specs sign in as: their cases are left alone here. */
 const TAKEN = [users.customer.email, "oskar.johansson@kund.example", "theo.magnusson@kund.example"];
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ locale: "en-GB" });
-  const page = await context.newPage();
-  const signIn = new SignInPage(page);
-  await signIn.goto();
-  await signIn.signIn(email);
-  await expect(page.getByTestId("current-user")).toBeVisible();
-  return page;
-}
 
 /** Lumo's desk decides one of its open cases, of a consumer no other spec
  * uses, through the API (the decision's own screens are the decisions

@@ -1,20 +1,10 @@
 import { test, expect, expectAccessible, users, PASSWORD } from "../fixtures";
-import { request, Browser, Page } from "@playwright/test";
-import { SignInPage } from "../pages/sign-in-page";
+import { request } from "@playwright/test";
+import { signedIn } from "../pages/sign-in-page";
 import { CasePage } from "../pages/case-page";
 
 /** Consumers other specs sign in as: their cases are left alone here. */
 const TAKEN = [users.customer.email, "oskar.johansson@kund.example", "theo.magnusson@kund.example", "elin.karlsson@kund.example"];
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ locale: "en-GB" });
-  const page = await context.newPage();
-  const signIn = new SignInPage(page);
-  await signIn.goto();
-  await signIn.signIn(email);
-  await expect(page.getByTestId("current-user")).toBeVisible();
-  return page;
-}
 
 /** Nordic Home's newest open case of a consumer no other spec uses (other
  * specs work its oldest); its id and the customer's email. */
