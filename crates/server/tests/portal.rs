@@ -145,6 +145,28 @@ async fn users_a_portal_names_first_are_created_for_its_merchant_or_marketplace(
     );
     assert_eq!(agent["merchant"]["id"], nordic);
     assert_eq!(agent["name"], "Portal User");
+    // Such a user signs in only through the portal: no password matches.
+    for password in ["", "!portal", "claimdesk-demo"] {
+        app.write(
+            "POST",
+            "/api/v1/session",
+            None,
+            &json!({ "email": "ny.agent@nordichome.example", "password": password }),
+        )
+        .await
+        .problem(
+            if password.is_empty() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::UNAUTHORIZED
+            },
+            if password.is_empty() {
+                "validation"
+            } else {
+                "invalid-credentials"
+            },
+        );
+    }
     let customer = exchange(
         &app,
         &hs256(

@@ -178,12 +178,11 @@ pub async fn satisfaction_alert(
 ) -> AppResult<Option<CaseAlert>> {
     let db = &state.db;
     let (merchant, marketplace) = metrics::case_owner(db, case.0).await?;
+    let ratings = metrics::ratings(db, merchant, window(30, now)?).await?;
+    if ratings.up + ratings.down < claimdesk_shared::metrics::MIN_RATINGS {
+        return Ok(None);
+    }
     let (_, target, _) = metrics::marketplace_targets(db, marketplace).await?;
-    let ratings = metrics::by_merchant(db, Whose::Merchant(merchant), window(30, now)?)
-        .await?
-        .remove(&merchant)
-        .unwrap_or_default()
-        .ratings;
     let Some(score) = ratings.score().filter(|score| *score < target as f64) else {
         return Ok(None);
     };

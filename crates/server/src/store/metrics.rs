@@ -172,6 +172,21 @@ pub async fn by_merchant(
     figures(db, By::Merchant, whose, window).await
 }
 
+/// Merchant `id`'s ratings in `window` alone (the case view's line: one
+/// indexed range, not the dashboard's every figure).
+pub async fn ratings(db: &Db, id: i64, window: Window) -> AppResult<Ratings> {
+    let (up, down): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = 0), 0) FROM cases
+         WHERE merchant_id = ? AND rating IS NOT NULL AND rated_at >= ? AND rated_at < ?",
+    )
+    .bind(id)
+    .bind(window.from)
+    .bind(window.to)
+    .fetch_one(db)
+    .await?;
+    Ok(Ratings { up, down })
+}
+
 /// Merchant `id`'s figures by week of `window`, by weeks back from its end.
 pub async fn by_week(db: &Db, id: i64, window: Window) -> AppResult<HashMap<i64, Figures>> {
     figures(db, By::Week, Whose::Merchant(id), window).await
