@@ -13,6 +13,9 @@ import autocannon from "autocannon";
 import { launch } from "./browser.mjs";
 import { COLD_RUNS, INTERACTION_RUNS, measureColdStart, measureInteractions, measureRender, RENDER_ROWS, SEARCH } from "./spa.mjs";
 import { cleanUp, databaseDir, getJson, MERCHANT, signIn, startServer } from "./server.mjs";
+
+/** Fyndmarknad's support team (the seed's), for the ranking. */
+const SUPPORT = "support@fyndmarknad.example";
 import { describe as describeFanout, measureFanout, STREAMS } from "./fanout.mjs";
 import * as report from "./report.mjs";
 import { KB, MB, median, percentile, ms, kb, mb, count } from "./report.mjs";
@@ -132,10 +135,10 @@ function spaDownload() {
 /** e. CONNECTIONS connections against one request for LOAD_SECONDS (or
  * until `maxRequests`); fails on any error response, as a benchmark of
  * errors measures nothing. */
-async function load(url, cookie, request, { seconds = LOAD_SECONDS, maxRequests } = {}) {
+async function load(url, cookie, request, { seconds = LOAD_SECONDS, maxRequests, connections = CONNECTIONS } = {}) {
   const result = await autocannon({
     url,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     maxOverallRequests: maxRequests,
     timeout: 60,
@@ -227,6 +230,11 @@ async function measureBig() {
     search: await load(server.url, cookie, { path: `/api/v1/cases?inbox=open&q=${SEARCH}` }, options),
     // One page of ids: paging through all of them takes minutes at this size.
     detail: await load(server.url, cookie, rotating(await openIds(server.url, cookie, 1000)), options),
+    // The dashboards over a year, one at a time: each counts the bench
+    // merchant's tens of thousands of cases (BENCHMARKS.md, by hand), so
+    // 64 at once would only queue on the two cores.
+    metrics: await load(server.url, cookie, { path: "/api/v1/metrics?days=365" }, { ...options, connections: 1 }),
+    ranking: await load(server.url, await signIn(server.url, SUPPORT), { path: "/api/v1/metrics/merchants?days=365" }, { ...options, connections: 1 }),
   };
   const peak = server.peakMemory();
   await server.stop();
@@ -329,6 +337,8 @@ function toMarkdown(r) {
         apiRow(`inbox list at ${count(BIG_CASES)}`, big.api.list),
         apiRow(`search "${SEARCH}" at ${count(BIG_CASES)}`, big.api.search),
         apiRow(`case detail at ${count(BIG_CASES)}`, big.api.detail),
+        apiRow(`merchant dashboard, 365 days, at ${count(BIG_CASES)} (1 connection)`, big.api.metrics),
+        apiRow(`support's ranking, 365 days, at ${count(BIG_CASES)} (1 connection)`, big.api.ranking),
       ],
     ),
     "",
