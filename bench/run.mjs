@@ -214,7 +214,7 @@ async function timeSequential(url, cookie, path, samples) {
 }
 
 /** f. The server's peak memory with BIG_CASES cases, after the list, search
- * and detail load. Seeded by one process and measured in a second one, so
+ * and detail load (and, reported beside it, after the metrics loads). Seeded by one process and measured in a second one, so
  * the seeding's own peak does not count. */
 async function measureBig() {
   const dir = databaseDir("100k");
@@ -230,15 +230,19 @@ async function measureBig() {
     search: await load(server.url, cookie, { path: `/api/v1/cases?inbox=open&q=${SEARCH}` }, options),
     // One page of ids: paging through all of them takes minutes at this size.
     detail: await load(server.url, cookie, rotating(await openIds(server.url, cookie, 1000)), options),
+  };
+  // The budget's peak: after the inbox loads, as it has always been taken.
+  const peak = server.peakMemory();
+  Object.assign(api, {
     // The dashboards over a year, one at a time: each counts the bench
     // merchant's tens of thousands of cases (BENCHMARKS.md, by hand), so
     // 64 at once would only queue on the two cores.
     metrics: await load(server.url, cookie, { path: "/api/v1/metrics?days=365" }, { ...options, connections: 1 }),
     ranking: await load(server.url, await signIn(server.url, SUPPORT), { path: "/api/v1/metrics/merchants?days=365" }, { ...options, connections: 1 }),
-  };
-  const peak = server.peakMemory();
+  });
+  const peakWithMetrics = server.peakMemory();
   await server.stop();
-  return { seedSeconds, api, peak };
+  return { seedSeconds, api, peak, peakWithMetrics };
 }
 
 /** The generated section of BENCHMARKS.md. */
@@ -343,7 +347,8 @@ function toMarkdown(r) {
     ),
     "",
     `Search on its own (${SEARCH_SAMPLES} requests one after another): median ${ms(median(searchAlone))}, p95 ${ms(p95(searchAlone))}. ` +
-      `Seeding ${count(BIG_CASES)} cases (server start included): ${big.seedSeconds.toFixed(1)} s.`,
+      `Seeding ${count(BIG_CASES)} cases (server start included): ${big.seedSeconds.toFixed(1)} s. ` +
+      `Peak memory after the metrics loads too: ${mb(big.peakWithMetrics)}.`,
   ].join("\n");
 }
 
