@@ -63,8 +63,13 @@ pub enum AppRoute {
     Orders,
     /// The marketplace's policy, for its support team.
     Policy,
-    /// Where a merchant stands; for support, every merchant by risk.
-    Metrics,
+    /// Where a merchant stands; for support, every merchant by risk, or
+    /// `merchant`'s figures. Over the last `days` days (the page's default
+    /// when `None`).
+    Metrics {
+        days: Option<i64>,
+        merchant: Option<i64>,
+    },
 }
 
 impl AppRoute {
@@ -91,7 +96,17 @@ impl AppRoute {
             AppRoute::Report => "/report".to_owned(),
             AppRoute::Orders => "/orders".to_owned(),
             AppRoute::Policy => "/policy".to_owned(),
-            AppRoute::Metrics => "/metrics".to_owned(),
+            AppRoute::Metrics { days, merchant } => {
+                let query: Vec<String> = [("days", *days), ("merchant", *merchant)]
+                    .into_iter()
+                    .filter_map(|(name, value)| value.map(|value| format!("{name}={value}")))
+                    .collect();
+                if query.is_empty() {
+                    "/metrics".to_owned()
+                } else {
+                    format!("/metrics?{}", query.join("&"))
+                }
+            }
         }
     }
 }

@@ -75,6 +75,11 @@ fn Shell(me: Me, page: ChildrenFn) -> impl IntoView {
     // the router handles the clicks of plain links.
     let path = use_location().pathname;
     let current = move |href: String| move || path.with(|p| *p == href).then_some("page");
+    let metrics = AppRoute::Metrics {
+        days: None,
+        merchant: None,
+    }
+    .href();
     let nav = Inbox::for_role(role)
         .iter()
         .map(|&inbox| {
@@ -117,7 +122,7 @@ fn Shell(me: Me, page: ChildrenFn) -> impl IntoView {
                         <li><a href=AppRoute::Policy.href() aria-current=current(AppRoute::Policy.href())>{move || t_string!(i18n, nav_policy)}</a></li>
                     })}
                     {(role != Role::Customer).then(|| view! {
-                        <li><a href=AppRoute::Metrics.href() aria-current=current(AppRoute::Metrics.href())>{move || if role == Role::Support { t_string!(i18n, nav_merchants) } else { t_string!(i18n, nav_metrics) }}</a></li>
+                        <li><a href=metrics.clone() aria-current=current(metrics.clone())>{move || if role == Role::Support { t_string!(i18n, nav_merchants) } else { t_string!(i18n, nav_metrics) }}</a></li>
                     })}
                     {(role != Role::Customer).then(|| view! { <li><a href=AppRoute::QuickTexts.href() aria-current=current(AppRoute::QuickTexts.href())>{move || t_string!(i18n, nav_quick_texts)}</a></li> })}
                 </ul>

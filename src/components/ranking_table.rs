@@ -92,7 +92,11 @@ pub fn RankingTable(ranking: MerchantRanking, days: i64) -> impl IntoView {
                 .collect_view()
                 .into_any()
         };
-        let figures = format!("/metrics?days={days}&merchant={}", m.merchant.id);
+        let figures = AppRoute::Metrics {
+            days: Some(days),
+            merchant: Some(m.merchant.id),
+        }
+        .href();
         let cases = AppRoute::Inbox(CaseQuery {
             merchant: Some(m.merchant.id),
             ..CaseQuery::new(Inbox::All)

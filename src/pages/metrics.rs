@@ -13,14 +13,16 @@ use crate::components::merchant_dashboard::MerchantDashboard;
 use crate::components::ranking_table::RankingTable;
 use crate::fetched::Fetched;
 use crate::i18n::*;
+use crate::routes::AppRoute;
 use crate::session::use_session;
 
 /// The address of the page for `days` and, for support, `merchant`.
 fn href(days: i64, merchant: Option<i64>) -> String {
-    match merchant {
-        Some(merchant) => format!("/metrics?days={days}&merchant={merchant}"),
-        None => format!("/metrics?days={days}"),
+    AppRoute::Metrics {
+        days: Some(days),
+        merchant,
     }
+    .href()
 }
 
 #[component]

@@ -210,38 +210,24 @@ impl Live {
         let log = self.log.lock().unwrap_or_else(|e| e.into_inner());
         let changes = self.changes.subscribe();
         let latest = log.latest;
-        let Some(last) = last else {
-            return Resumed {
-                missed: Vec::new(),
-                resync: false,
-                latest,
-                changes,
-            };
-        };
         let oldest_kept = log.kept.front().map_or(latest + 1, |change| change.seq);
-        let covered = EventId::parse(last).filter(|id| {
-            // The log holds every change after `id` when the next one
-            // after it is still kept (or none came since).
-            id.epoch == self.epoch && id.seq <= latest && id.seq + 1 >= oldest_kept
-        });
-        match covered {
-            Some(id) => Resumed {
-                missed: log
-                    .kept
-                    .iter()
-                    .filter(|change| change.seq > id.seq)
-                    .cloned()
-                    .collect(),
-                resync: false,
-                latest,
-                changes,
-            },
-            None => Resumed {
-                missed: Vec::new(),
-                resync: true,
-                latest,
-                changes,
-            },
+        // The log holds every change after `id` when the next one after it
+        // is still kept (or none came since).
+        let covered =
+            |id: &EventId| id.epoch == self.epoch && id.seq <= latest && id.seq + 1 >= oldest_kept;
+        let (missed, resync) = match last.map(|last| EventId::parse(last).filter(covered)) {
+            None => (Vec::new(), false),
+            Some(Some(id)) => {
+                let after = log.kept.iter().filter(|change| change.seq > id.seq);
+                (after.cloned().collect(), false)
+            }
+            Some(None) => (Vec::new(), true),
+        };
+        Resumed {
+            missed,
+            resync,
+            latest,
+            changes,
         }
     }
 

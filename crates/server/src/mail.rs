@@ -15,6 +15,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use url::Url;
 
 use crate::state::AppState;
 use crate::store::outbox::{self, Pending};
@@ -70,42 +71,30 @@ fn transport(url: &str, ca: Option<&[u8]>) -> anyhow::Result<AsyncSmtpTransport<
     let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
         .map_err(|e| anyhow::anyhow!("the SMTP URL: {e}"))?;
     if let Some(pem) = ca {
-        // The same TLS mode as the URL asks for, with the extra root.
-        let query = url.split_once('?').map_or("", |(_, query)| query);
+        // The same TLS mode as the URL asks for (read as lettre reads it),
+        // with the extra root.
+        let parsed = Url::parse(url)?;
+        let host = parsed
+            .host_str()
+            .ok_or_else(|| anyhow::anyhow!("the SMTP URL has no host"))?;
         let parameters = || -> anyhow::Result<TlsParameters> {
-            Ok(TlsParameters::builder(host_of(url)?.to_owned())
+            Ok(TlsParameters::builder(host.to_owned())
                 .add_root_certificate(Certificate::from_pem(pem)?)
                 .build_rustls()?)
         };
-        let tls = if url.starts_with("smtps://") {
-            Tls::Wrapper(parameters()?)
-        } else if query.split('&').any(|p| p == "tls=required") {
-            Tls::Required(parameters()?)
-        } else if query.split('&').any(|p| p == "tls=opportunistic") {
-            Tls::Opportunistic(parameters()?)
-        } else {
-            Tls::None
+        let tls = parsed
+            .query_pairs()
+            .find(|(key, _)| key == "tls")
+            .map(|(_, value)| value.into_owned());
+        let tls = match (parsed.scheme(), tls.as_deref()) {
+            ("smtps", _) => Tls::Wrapper(parameters()?),
+            (_, Some("required")) => Tls::Required(parameters()?),
+            (_, Some("opportunistic")) => Tls::Opportunistic(parameters()?),
+            _ => Tls::None,
         };
         builder = builder.tls(tls);
     }
     Ok(builder.build())
-}
-
-/// The host of an SMTP URL: what its TLS certificate must name.
-fn host_of(url: &str) -> anyhow::Result<&str> {
-    let rest = url
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .ok_or_else(|| anyhow::anyhow!("the SMTP URL has no scheme"))?;
-    let authority = rest.split(['/', '?']).next().unwrap_or_default();
-    let address = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, address)| address);
-    let host = address.rsplit_once(':').map_or(address, |(host, _)| host);
-    if host.is_empty() {
-        anyhow::bail!("the SMTP URL has no host");
-    }
-    Ok(host)
 }
 
 /// Sends every unsent email, oldest first; stops at the first failure

@@ -190,7 +190,6 @@ pub fn verify<'p>(
         let mut validation = Validation::new(algorithm);
         validation.set_audience(&[&portal.audience]);
         validation.set_required_spec_claims(&["exp", "aud", "sub"]);
-        validation.leeway = LEEWAY_SECONDS;
         // Checked against the server's clock below (the test clock moves
         // it), not jsonwebtoken's.
         validation.validate_exp = false;

@@ -17,6 +17,7 @@ use claimdesk_shared::wire::{CaseAlert, MerchantRef};
 use claimdesk_shared::CaseId;
 
 use crate::error::{AppError, AppResult};
+use crate::scope::Scope;
 use crate::state::AppState;
 use crate::store::merchants;
 use crate::store::metrics::{self, Figures, Tallied, Whose, Window};
@@ -130,7 +131,7 @@ pub async fn ranking(state: &AppState, marketplace: i64, days: i64) -> AppResult
     let (_, target_percent, warning_percent) =
         metrics::marketplace_targets(db, marketplace).await?;
     let mut figures = metrics::by_merchant(db, Whose::Marketplace(marketplace), window).await?;
-    let all = merchants::list(db, crate::scope::Scope::Marketplace(marketplace)).await?;
+    let all = merchants::list(db, Scope::Marketplace(marketplace)).await?;
     let mut merchants: Vec<MerchantStanding> = all
         .into_iter()
         .map(|merchant| {

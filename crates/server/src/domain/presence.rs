@@ -91,6 +91,19 @@ pub fn for_customer(desk: &CasePresence) -> CasePresence {
 }
 
 impl Presence {
+    /// The desk's presence on case `id` at `now` (no one, if no one).
+    pub fn view(&self, id: CaseId, now: DateTime<Utc>) -> CasePresence {
+        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        match rooms.get(&id) {
+            Some(room) => room.view(id, now),
+            None => CasePresence {
+                id,
+                viewers: Vec::new(),
+                desk_typing: false,
+            },
+        }
+    }
+
     /// `user` has case `id` open at `now`, typing or not. Returns the
     /// case's presence after it, and whether anything others see changed.
     fn here(
@@ -225,20 +238,5 @@ pub async fn expire_forever(state: AppState) {
     loop {
         tick.tick().await;
         expire(&state, state.now());
-    }
-}
-
-impl Presence {
-    /// The desk's presence on case `id` at `now` (no one, if no one).
-    pub fn view(&self, id: CaseId, now: DateTime<Utc>) -> CasePresence {
-        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        match rooms.get(&id) {
-            Some(room) => room.view(id, now),
-            None => CasePresence {
-                id,
-                viewers: Vec::new(),
-                desk_typing: false,
-            },
-        }
     }
 }
