@@ -157,6 +157,32 @@ fn CaseView(
                         of = *of
                     )
                     .to_string(),
+                    CaseAlert::SamePhoto {
+                        other_case,
+                        sent_at,
+                        same_customer,
+                    } => {
+                        let ago = format::age(*sent_at, format::now_ms(), i18n.get_locale());
+                        let who = if *same_customer {
+                            t_string!(i18n, same_photo_this_customer)
+                        } else {
+                            t_string!(i18n, same_photo_other_customer)
+                        };
+                        match other_case {
+                            Some(case) => t_string!(
+                                i18n,
+                                alert_same_photo,
+                                case = case.to_string(),
+                                ago = ago,
+                                who = who
+                            )
+                            .to_string(),
+                            None => {
+                                t_string!(i18n, alert_same_photo_elsewhere, ago = ago, who = who)
+                                    .to_string()
+                            }
+                        }
+                    }
                 };
                 view! { <li>{text}</li> }
             })

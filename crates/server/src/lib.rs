@@ -9,6 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod etag;
+pub mod fingerprint;
 pub mod http;
 pub mod idempotency;
 pub mod live;

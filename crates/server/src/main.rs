@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use claimdesk_server::domain::presence;
+use claimdesk_server::domain::{evidence, presence};
 use claimdesk_server::sign_in_limits::SignInPolicy;
 use claimdesk_server::state::SessionPolicy;
 use claimdesk_server::{app, db, mail, seed, sla, store, sweeps, AppState, Config};
@@ -203,6 +203,15 @@ async fn main() -> anyhow::Result<()> {
         tracing::info!(cases = filled, "stored the response clock of open cases");
     }
     tokio::spawn(sweeps::run_forever(state.clone()));
+    // Pictures stored before fingerprints were get theirs, beside serving.
+    let backfilling = state.clone();
+    tokio::spawn(async move {
+        match evidence::backfill(&backfilling).await {
+            Ok(0) => {}
+            Ok(done) => tracing::info!(files = done, "fingerprinted stored pictures"),
+            Err(e) => tracing::warn!(error = ?e, "fingerprinting stored pictures"),
+        }
+    });
     tokio::spawn(db::checkpoint_forever(state.db.clone()));
     tokio::spawn(presence::expire_forever(state.clone()));
     // Without an SMTP URL the outbox table is the record of what would be sent.

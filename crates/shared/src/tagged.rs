@@ -4,8 +4,10 @@
 //! the SPA several KB of download for two small enums (BENCHMARKS.md). The
 //! JSON is the same either way; serialising still uses the derive.
 
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use crate::case_id::CaseId;
 use crate::wire::{CaseAlert, OnBreach};
 
 #[derive(Deserialize)]
@@ -15,6 +17,7 @@ pub enum AlertKind {
     RepeatClaimant,
     FreeExchange,
     LowSatisfaction,
+    SamePhoto,
 }
 
 /// Every field a `CaseAlert` may have.
@@ -27,6 +30,10 @@ pub struct RawAlert {
     score_percent: Option<i64>,
     down: Option<i64>,
     of: Option<i64>,
+    other_case: Option<CaseId>,
+    #[serde(default, deserialize_with = "crate::timestamp::utc_option")]
+    sent_at: Option<DateTime<Utc>>,
+    same_customer: Option<bool>,
 }
 
 impl TryFrom<RawAlert> for CaseAlert {
@@ -46,6 +53,11 @@ impl TryFrom<RawAlert> for CaseAlert {
                 score_percent: raw.score_percent.ok_or("missing score_percent")?,
                 down: raw.down.ok_or("missing down")?,
                 of: raw.of.ok_or("missing of")?,
+            },
+            AlertKind::SamePhoto => CaseAlert::SamePhoto {
+                other_case: raw.other_case,
+                sent_at: raw.sent_at.ok_or("missing sent_at")?,
+                same_customer: raw.same_customer.ok_or("missing same_customer")?,
             },
         })
     }
@@ -104,6 +116,16 @@ mod tests {
                 score_percent: 70,
                 down: 3,
                 of: 10,
+            },
+            CaseAlert::SamePhoto {
+                other_case: Some(crate::CaseId(10_412)),
+                sent_at: "2026-11-12T09:30:00Z".parse().unwrap(),
+                same_customer: false,
+            },
+            CaseAlert::SamePhoto {
+                other_case: None,
+                sent_at: "2026-11-12T09:30:00Z".parse().unwrap(),
+                same_customer: true,
             },
         ] {
             let json = serde_json::to_string(&alert).unwrap();

@@ -431,6 +431,17 @@ pub enum CaseAlert {
         down: i64,
         of: i64,
     },
+    /// A photo the customer sent is the same picture (by its perceptual
+    /// hash) as one a customer sent with another case of the marketplace
+    /// at `sent_at`: by this customer or another. `other_case` is that
+    /// case's id when the reader may open it (support, or the same
+    /// merchant); a merchant hears of another merchant's case without it.
+    /// The desk's only.
+    SamePhoto {
+        other_case: Option<CaseId>,
+        sent_at: DateTime<Utc>,
+        same_customer: bool,
+    },
 }
 
 /// One message of the conversation with the customer.

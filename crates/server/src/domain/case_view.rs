@@ -24,6 +24,9 @@ pub async fn detail(state: &AppState, scope: Scope, id: CaseId) -> AppResult<Cas
         if let Some(alert) = super::metrics::satisfaction_alert(state, id, now).await? {
             detail.alerts.push(alert);
         }
+        detail.alerts.extend(
+            super::evidence::same_photo_alerts(&state.db, scope, id, stored.customer_id).await?,
+        );
     }
     detail.disputable_until = detail.disputable_until.filter(|until| *until > now);
     Ok(detail)

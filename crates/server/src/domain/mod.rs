@@ -12,6 +12,7 @@ pub mod closing;
 pub mod decision_rules;
 pub mod decisions;
 pub mod emails;
+pub mod evidence;
 pub mod metrics;
 pub mod policy;
 pub mod posts;

@@ -8,6 +8,7 @@ use claimdesk_shared::wire::{Attachment, Problem};
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::fingerprint;
 use crate::state::AppState;
 use crate::store::file_url;
 use crate::store::files::{self, StoredFile};
@@ -81,12 +82,19 @@ pub async fn attachment_create(
         )
     })?;
     let size = bytes.len() as i64;
+    // Pictures get their fingerprint now, so the desk hears at once when
+    // the same photo came with another case (domain/evidence.rs).
+    let fingerprint = if content_type.starts_with("image/") {
+        fingerprint::fingerprint_blocking(bytes.clone()).await
+    } else {
+        None
+    };
     let stored = StoredFile {
         filename,
         content_type: content_type.to_owned(),
         bytes: bytes.to_vec(),
     };
-    let id = files::insert_upload(&state.writer, &user, &stored, state.now()).await?;
+    let id = files::insert_upload(&state.writer, &user, &stored, fingerprint, state.now()).await?;
     let StoredFile { filename, .. } = stored;
     Ok((
         StatusCode::CREATED,

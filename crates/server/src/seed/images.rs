@@ -1,17 +1,15 @@
 //! Pictures made at seed time, so the demo needs no download: product images
 //! and customers' "photos" of what went wrong, as real PNG files.
 
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::{ImageEncoder, RgbImage};
+
 /// Encodes an RGB buffer as PNG.
 fn encode(width: u32, height: u32, rgb: &[u8]) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut out, width, height);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Best);
-        let mut writer = encoder.write_header()?;
-        writer.write_image_data(rgb)?;
-    }
+    PngEncoder::new_with_quality(&mut out, CompressionType::Best, FilterType::Adaptive)
+        .write_image(rgb, width, height, image::ExtendedColorType::Rgb8)?;
     Ok(out)
 }
 
@@ -55,31 +53,69 @@ pub fn product_image(index: usize) -> anyhow::Result<Vec<u8>> {
     encode(w, h, &rgb)
 }
 
-/// A 480×320 "photo" of a damaged parcel: a lit box with a dark crack whose
-/// angle depends on `seed`, so every case's photo differs.
-pub fn damage_photo(seed: usize) -> anyhow::Result<Vec<u8>> {
+/// A 480×320 "photo" of a damaged parcel: a lit box with a dark crack and
+/// a dent, placed, sized and lit by `seed`, so that no two cases' photos
+/// are the same picture (the duplicate-photo check would flag them).
+pub fn damage_picture(seed: usize) -> RgbImage {
+    // splitmix64: a few well-spread numbers from one seed.
+    let mut state = seed as u64;
+    let mut next = move |range: u32| {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) % u64::from(range)) as f32
+    };
     let (w, h) = (480u32, 320u32);
-    let floor = [0x9a, 0x8f, 0x80];
-    let cardboard = [0xc8, 0x9f, 0x6a];
-    let slope = (seed % 7) as f32 / 7.0 - 0.5;
-    let mut rgb = Vec::with_capacity((w * h * 3) as usize);
-    for y in 0..h {
-        for x in 0..w {
-            let light = 1.0 - (x as f32 / w as f32) * 0.35;
-            let in_box = (80..400).contains(&x) && (50..280).contains(&y);
-            let crack_y = 160.0 + slope * (x as f32 - 240.0) + ((x as f32) / 9.0).sin() * 6.0;
-            let on_crack = in_box && (y as f32 - crack_y).abs() < 3.0;
-            let base = if on_crack {
-                [0x3a, 0x2a, 0x1c]
-            } else if in_box {
-                cardboard
-            } else {
-                floor
-            };
-            rgb.extend_from_slice(&mix([0; 3], base, light));
-        }
-    }
-    encode(w, h, &rgb)
+    let (left, top) = (20.0 + next(140), 20.0 + next(80));
+    let (right, bottom) = (left + 200.0 + next(120), top + 140.0 + next(90));
+    let slope = next(100) / 80.0 - 0.6;
+    let crack_at = top + (bottom - top) * (0.25 + next(50) / 100.0);
+    let (dent_x, dent_y, dent_r) = (left + next(200), top + next(140), 14.0 + next(30));
+    let light_from_left = next(2) == 0.0;
+    let floor = mix([0x9a, 0x8f, 0x80], palette(seed), next(40) / 100.0);
+    let cardboard = mix([0xc8, 0x9f, 0x6a], [0xff; 3], next(30) / 100.0);
+    RgbImage::from_fn(w, h, |x, y| {
+        let (x, y) = (x as f32, y as f32);
+        let across = if light_from_left { x } else { w as f32 - x } / w as f32;
+        let light = 1.0 - across * 0.45;
+        let in_box = (left..right).contains(&x) && (top..bottom).contains(&y);
+        let crack_y = crack_at + slope * (x - left) + (x / 9.0).sin() * 6.0;
+        let on_crack = in_box && (y - crack_y).abs() < 3.0;
+        let in_dent = in_box && (x - dent_x).powi(2) + (y - dent_y).powi(2) < dent_r * dent_r;
+        let base = if on_crack {
+            [0x3a, 0x2a, 0x1c]
+        } else if in_dent {
+            mix(cardboard, [0; 3], 0.35)
+        } else if in_box {
+            cardboard
+        } else {
+            floor
+        };
+        image::Rgb(mix([0; 3], base, light))
+    })
+}
+
+/// `damage_picture(seed)` as the PNG file a customer would send.
+pub fn damage_photo(seed: usize) -> anyhow::Result<Vec<u8>> {
+    let picture = damage_picture(seed);
+    encode(picture.width(), picture.height(), picture.as_raw())
+}
+
+/// The picture in `file` scaled by `scale` and saved again as JPEG at
+/// `quality`: the same photo as another customer might send it.
+pub fn resaved_as_jpeg(file: &[u8], scale: f32, quality: u8) -> anyhow::Result<Vec<u8>> {
+    let picture = image::load_from_memory(file)?;
+    let (w, h) = (
+        picture.width() as f32 * scale,
+        picture.height() as f32 * scale,
+    );
+    let scaled = picture
+        .resize_exact(w as u32, h as u32, image::imageops::FilterType::Triangle)
+        .to_rgb8();
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, quality).encode_image(&scaled)?;
+    Ok(out)
 }
 
 #[cfg(test)]

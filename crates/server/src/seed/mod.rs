@@ -8,7 +8,7 @@
 
 pub mod bulk;
 mod catalog;
-mod images;
+pub(crate) mod images;
 
 use chrono::{DateTime, Duration, Utc};
 use claimdesk_shared::{Handler, Reason, Status};
@@ -95,6 +95,7 @@ impl Seeder {
         let people = self.world(tx).await?;
         let orders = self.orders(tx, &people).await?;
         self.cases(tx, &people, &orders).await?;
+        self.same_photo_pair(tx).await?;
         self.near_breach(tx).await?;
         self.prepared(tx).await?;
         // Every third complaint came with the customer's wish for a free
@@ -154,18 +155,70 @@ impl Seeder {
         filename: &str,
         bytes: Vec<u8>,
     ) -> anyhow::Result<i64> {
-        Ok(sqlx::query(
+        // The seed's pictures are PNG drawings and one JPEG copy.
+        let content_type = if bytes.starts_with(b"\xFF\xD8") {
+            "image/jpeg"
+        } else {
+            "image/png"
+        };
+        let fingerprint = crate::fingerprint::fingerprint(&bytes);
+        let id = sqlx::query(
             "INSERT INTO attachments (marketplace_id, filename, content_type, size, bytes, created_at)
-             VALUES (?, ?, 'image/png', ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(marketplace_id)
         .bind(filename)
+        .bind(content_type)
         .bind(bytes.len() as i64)
         .bind(bytes)
         .bind(self.now)
         .execute(&mut **tx)
         .await?
-        .last_insert_rowid())
+        .last_insert_rowid();
+        if let Some(hash) = fingerprint {
+            crate::store::fingerprints::insert(tx, id, marketplace_id, hash).await?;
+        }
+        Ok(id)
+    }
+
+    /// The duplicate-photo warning's demo (domain/evidence.rs): the newest
+    /// open case of the first merchant with photos also carries the
+    /// picture another customer sent with a case of the same merchant,
+    /// closed now, three or more weeks before, scaled down and saved again
+    /// as JPEG.
+    async fn same_photo_pair(&self, tx: &mut Tx<'_>) -> anyhow::Result<()> {
+        let (case_id, customer_id, marketplace_id, merchant_id): (i64, i64, i64, i64) =
+            sqlx::query_as(
+                "SELECT c.id, c.customer_id, c.marketplace_id, c.merchant_id FROM cases c
+              WHERE c.merchant_id = ? AND c.status IN ('submitted', 'awaiting_merchant')
+                AND EXISTS (SELECT 1 FROM case_photos cp WHERE cp.case_id = c.id)
+              ORDER BY c.created_at DESC, c.id LIMIT 1",
+            )
+            .bind(MERCHANTS[0].id)
+            .fetch_one(&mut **tx)
+            .await?;
+        let original: Vec<u8> = sqlx::query_scalar(
+            "SELECT a.bytes FROM cases c JOIN case_photos cp ON cp.case_id = c.id
+               JOIN attachments a ON a.id = cp.attachment_id
+              WHERE c.merchant_id = ? AND c.customer_id <> ? AND c.created_at < ?
+                AND c.handler = 'merchant' AND c.status IN ('resolved', 'rejected')
+              ORDER BY c.created_at DESC, a.id LIMIT 1",
+        )
+        .bind(merchant_id)
+        .bind(customer_id)
+        .bind(self.now - Duration::days(21))
+        .fetch_one(&mut **tx)
+        .await?;
+        let copy = images::resaved_as_jpeg(&original, 0.6, 80)?;
+        let photo = self
+            .attachment(tx, marketplace_id, "IMG_4127.jpg", copy)
+            .await?;
+        sqlx::query("INSERT INTO case_photos (case_id, attachment_id) VALUES (?, ?)")
+            .bind(case_id)
+            .bind(photo)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     /// Marketplaces, merchants, products and people.

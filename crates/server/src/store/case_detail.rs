@@ -25,6 +25,8 @@ pub struct StoredDetail {
     pub detail: CaseDetail,
     /// For the desk: the clock's inputs and the status history.
     pub clock: Option<(ClockRow, History)>,
+    /// The user id of the case's customer.
+    pub customer_id: i64,
 }
 
 /// A case's summary, the rest of its detail and its clock's inputs: one row.
@@ -187,6 +189,7 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
     } else {
         None
     };
+    let customer_id = detail.customer_id;
     let detail = CaseDetail {
         order: OrderView {
             number: summary.order_number.clone(),
@@ -296,7 +299,11 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
         created_by: detail.created_by_name.clone(),
         summary,
     };
-    Ok(StoredDetail { detail, clock })
+    Ok(StoredDetail {
+        detail,
+        clock,
+        customer_id,
+    })
 }
 
 /// The notices an agent sees on case `id` (customers get none).

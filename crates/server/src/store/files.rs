@@ -68,9 +68,11 @@ pub async fn insert_upload(
     writer: &SqlitePool,
     user: &CurrentUser,
     file: &StoredFile,
+    fingerprint: Option<i64>,
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
-    Ok(sqlx::query(
+    let mut tx = writer.begin().await?;
+    let id = sqlx::query(
         "INSERT INTO attachments (marketplace_id, filename, content_type, size, bytes, created_at, uploaded_by)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
@@ -81,9 +83,14 @@ pub async fn insert_upload(
     .bind(file.bytes.as_slice())
     .bind(now)
     .bind(user.id)
-    .execute(writer)
+    .execute(&mut *tx)
     .await?
-    .last_insert_rowid())
+    .last_insert_rowid();
+    if let Some(hash) = fingerprint {
+        super::fingerprints::insert(&mut tx, id, user.marketplace_id, hash).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Whether upload `attachment` is `uploader`'s own and attached to nothing

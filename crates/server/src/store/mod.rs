@@ -17,6 +17,7 @@ pub mod clock;
 pub mod closing;
 pub mod events;
 pub mod files;
+pub mod fingerprints;
 pub mod idempotency;
 pub mod merchants;
 pub mod metrics;
