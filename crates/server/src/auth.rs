@@ -176,14 +176,21 @@ pub async fn create_session(state: &AppState, user_id: i64) -> Result<String, Ap
         expires_at: now + policy.max,
         idle_expires_at: now + policy.idle.min(policy.max),
     };
-    sessions::insert(&state.writer, &session_key(&token), user_id, now, expiry).await?;
+    sessions::insert(
+        state.writer.pool(),
+        &session_key(&token),
+        user_id,
+        now,
+        expiry,
+    )
+    .await?;
     Ok(token)
 }
 
 /// Ends the session behind `token`, if any, and its open event streams.
 pub async fn delete_session(state: &AppState, token: &str) -> Result<(), AppError> {
     let hash = session_key(token);
-    sessions::delete(&state.writer, &hash).await?;
+    sessions::delete(state.writer.pool(), &hash).await?;
     state.sessions.forget(token);
     state.streams.close_session(&hash);
     Ok(())
@@ -192,7 +199,7 @@ pub async fn delete_session(state: &AppState, token: &str) -> Result<(), AppErro
 /// Ends every session of user `user_id` (signing out everywhere), with
 /// their open event streams; returns how many there were.
 pub async fn delete_user_sessions(state: &AppState, user_id: i64) -> Result<u64, AppError> {
-    let ended = sessions::delete_user_sessions(&state.writer, user_id, None).await?;
+    let ended = sessions::delete_user_sessions(state.writer.pool(), user_id, None).await?;
     state.sessions.forget_user(user_id);
     state.streams.close_user(user_id);
     Ok(ended)
@@ -209,7 +216,8 @@ pub async fn set_password(
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| AppError::Internal(e.into()))??;
-    let Some(user_id) = sessions::set_password_hash(&state.writer, email, &hash).await? else {
+    let Some(user_id) = sessions::set_password_hash(state.writer.pool(), email, &hash).await?
+    else {
         return Ok(None);
     };
     Ok(Some(delete_user_sessions(state, user_id).await?))
@@ -284,7 +292,7 @@ pub async fn signed_in_user(
     // `RENEW_EVERY`, never past its absolute end).
     if needs_renewal(&expiry, now, idle) {
         let renewed = (now + idle).min(expiry.expires_at);
-        sessions::renew(&state.writer, &key, renewed).await?;
+        sessions::renew(state.writer.pool(), &key, renewed).await?;
         expiry.idle_expires_at = renewed;
     }
     state.sessions.put(

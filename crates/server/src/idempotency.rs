@@ -101,6 +101,20 @@ pub async fn replay(
         .map(|(status, body)| (status, Json(body)).into_response()))
 }
 
+/// `replay` for a repeat whose write found the first's record (or its
+/// version moved on): the first may be in the writer's open group (group
+/// commit), seen by the repeat's write but not yet by the read of its
+/// answer, so that read waits for the group's commit.
+pub async fn replay_after_race(
+    state: &AppState,
+    user: &CurrentUser,
+    key: &IdempotencyKey,
+    hash: &str,
+) -> AppResult<Option<Response>> {
+    state.writer.settled().await;
+    replay(state, user, key, hash).await
+}
+
 /// Remembers the answer to `key`.
 pub async fn remember(
     state: &AppState,
@@ -112,7 +126,16 @@ pub async fn remember(
 ) -> AppResult<()> {
     let body = serde_json::to_string(body).map_err(|e| AppError::Internal(e.into()))?;
     let (status, now) = (status.as_u16(), state.now());
-    recorded::remember(&state.writer, user.id, &key.0, hash, status, &body, now).await?;
+    recorded::remember(
+        state.writer.pool(),
+        user.id,
+        &key.0,
+        hash,
+        status,
+        &body,
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -167,7 +190,7 @@ where
         Ok(answer) => Ok((StatusCode::OK, Json(answer)).into_response()),
         // Whatever refused it, a repeat of a request that succeeded gets
         // the first answer (and a key used for another request a 409).
-        Err(error) => match replay(state, user, key, &hash).await? {
+        Err(error) => match replay_after_race(state, user, key, &hash).await? {
             Some(previous) => Ok(previous),
             None => Err(error),
         },

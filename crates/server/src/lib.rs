@@ -63,8 +63,13 @@ pub fn app(state: AppState) -> Router {
         config.frame_ancestors.as_deref().unwrap_or("'none'"),
         config.secure_cookies,
     ));
+    let writer = state.writer.clone();
     let router = router
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            writer,
+            http::settled::refusals_after_commit,
+        ))
         .layer(CatchPanicLayer::custom(http::refusals::panicked))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(http::refusals::as_problems))

@@ -106,14 +106,14 @@ pub async fn deliver(
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let mut sent = 0;
-    while let Some(email) = outbox::claim(&state.writer, now, CLAIM_MINUTES).await? {
+    while let Some(email) = outbox::claim(state.writer.pool(), now, CLAIM_MINUTES).await? {
         match send(mailer, &email).await {
             Ok(()) => {
-                outbox::mark_sent(&state.writer, email.id, now).await?;
+                outbox::mark_sent(state.writer.pool(), email.id, now).await?;
                 sent += 1;
             }
             Err(error) => {
-                outbox::mark_failed(&state.writer, email.id, &error.to_string()).await?;
+                outbox::mark_failed(state.writer.pool(), email.id, &error.to_string()).await?;
                 return Err(error);
             }
         }

@@ -246,7 +246,7 @@ async fn main() -> anyhow::Result<()> {
     }
     // Every acknowledged write is committed; closing the connections
     // checkpoints the WAL into the database file.
-    writer.close().await;
+    writer.pool().close().await;
     db.close().await;
     Ok(())
 }

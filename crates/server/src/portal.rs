@@ -265,7 +265,8 @@ pub async fn sign_in(state: &AppState, token: &str) -> AppResult<i64> {
         (_, None) => None,
     };
     let expires = DateTime::from_timestamp(claims.exp, 0).unwrap_or(now);
-    if !users::use_portal_token(&state.writer, marketplace, &claims.jti, expires, now).await? {
+    if !users::use_portal_token(state.writer.pool(), marketplace, &claims.jti, expires, now).await?
+    {
         return Err(refused("the token was used before"));
     }
     match users::by_email(&state.db, &claims.email).await? {
@@ -288,7 +289,7 @@ pub async fn sign_in(state: &AppState, token: &str) -> AppResult<i64> {
                 locale: claims.locale.unwrap_or(Locale::En),
             };
             tracing::info!(email = %claims.email, role = %claims.role, "created a user a portal signed in");
-            users::create_portal_user(&state.writer, user).await
+            users::create_portal_user(state.writer.pool(), user).await
         }
     }
 }

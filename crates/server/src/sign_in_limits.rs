@@ -114,7 +114,7 @@ pub async fn failed(state: &AppState, account: &str, address: Option<IpAddr>) ->
     let now = state.now();
     let address = address.map(|ip| ip.to_string());
     sign_in_failures::record(
-        &state.writer,
+        state.writer.pool(),
         account,
         address.as_deref(),
         now,
@@ -125,7 +125,7 @@ pub async fn failed(state: &AppState, account: &str, address: Option<IpAddr>) ->
 
 /// Forgets the account's failures after it signed in.
 pub async fn succeeded(state: &AppState, account: &str) -> AppResult<()> {
-    sign_in_failures::clear_account(&state.writer, account).await
+    sign_in_failures::clear_account(state.writer.pool(), account).await
 }
 
 fn too_many(retry_after_seconds: u64) -> AppError {

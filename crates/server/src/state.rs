@@ -84,7 +84,7 @@ pub struct AppState {
     /// Every write: one connection, so writers of this process queue here,
     /// in order, instead of meeting in SQLite's busy handler, which polls
     /// the lock with sleeps of up to 100 ms (`db::writer`).
-    pub writer: SqlitePool,
+    pub writer: crate::store::Writer,
     pub config: Arc<Config>,
     /// Committed case changes, for the event streams (`live.rs`).
     pub live: Live,
@@ -106,7 +106,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: SqlitePool, config: Config) -> Self {
         AppState {
-            writer: crate::db::writer(&db),
+            writer: crate::store::Writer::new(crate::db::writer(&db)),
             sign_in_attempts: Arc::new(AttemptLimiter::new(&config.sign_in)),
             db,
             config: Arc::new(config),

@@ -145,3 +145,103 @@ async fn a_toggle_set_to_the_value_it_has_changes_nothing() {
     assert_eq!(changed["version"], version + 1);
     assert_eq!(app.count(&events).await, before + 1);
 }
+
+/// Two kinds of write racing: a note (with an Idempotency-Key, whose
+/// refusal looks for a first answer) and a hold (without).
+#[derive(Clone, Copy, Debug)]
+enum Race {
+    Note,
+    Hold,
+}
+
+/// Writes `race` on case `id` at `version` as `session`, then reads the
+/// case as the agent's page does at once: the answer and the version read.
+async fn write_then_read(
+    app: &TestApp,
+    session: &str,
+    id: &str,
+    version: i64,
+    race: Race,
+) -> (StatusCode, i64) {
+    let reply = match race {
+        Race::Note => {
+            app.write_once(
+                "POST",
+                &format!("/api/v1/cases/{id}/notes"),
+                session,
+                &format!("race-{session}"),
+                &json!({ "version": version, "body": "mine" }),
+            )
+            .await
+        }
+        Race::Hold => {
+            app.write(
+                "POST",
+                &format!("/api/v1/cases/{id}/hold"),
+                Some(session),
+                &json!({ "version": version, "take_over": false }),
+            )
+            .await
+        }
+    };
+    let seen = app.case(session, id).await["version"].as_i64().unwrap();
+    (reply.status, seen)
+}
+
+/// With group commit a write can be refused as stale because of another
+/// one of its group that is not committed yet; the refusal must not go out
+/// before that commit, or the refused agent's page reloads the case as it
+/// was. Held deterministically here: the test's own write `held` keeps the
+/// group open (uncommitted) after the winner and the refused write ran.
+async fn a_refusal_waits_for_the_commit_of_what_caused_it(race: Race) {
+    use claimdesk_server::store::Tx;
+    use std::time::Duration;
+    let app = TestApp::seeded().await;
+    let (anna, erik) = (
+        app.sign_in(MERCHANT_NORDIC).await,
+        app.sign_in(MERCHANT_NORDIC_2).await,
+    );
+    let (id, version) = app.lisas_open_case(&anna).await;
+    // The test writes first, so both agents' writes queue behind it.
+    let first = Tx::begin(&app.state.writer).await.unwrap();
+    let writer = app.state.writer.clone();
+    let control = async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let held = tokio::spawn(async move { Tx::begin(&writer).await.unwrap() });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // Released: the two writes run, then `held` takes the writer with
+        // the group (the first, the winning write) still uncommitted.
+        let first = tokio::spawn(first.commit());
+        let held = held.await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        tokio::spawn(held.commit()).await.unwrap().unwrap();
+        first.await.unwrap().unwrap();
+    };
+    let (a, b, ()) = tokio::join!(
+        write_then_read(&app, &anna, &id, version, race),
+        write_then_read(&app, &erik, &id, version, race),
+        control
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{a:?} {b:?}"
+    );
+    assert_eq!(
+        (a.1, b.1),
+        (version + 1, version + 1),
+        "{race:?}: both read the winner's write"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_note_is_answered_once_the_winning_one_is_committed() {
+    a_refusal_waits_for_the_commit_of_what_caused_it(Race::Note).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_hold_is_answered_once_the_winning_one_is_committed() {
+    a_refusal_waits_for_the_commit_of_what_caused_it(Race::Hold).await;
+}

@@ -317,14 +317,14 @@ async fn pictures_stored_before_fingerprints_get_theirs_and_are_compared() {
     // A database from before migration 0024: no fingerprints at all, and
     // a file that only claims to be a picture.
     sqlx::query("DELETE FROM photo_fingerprints")
-        .execute(&app.state.writer)
+        .execute(app.state.writer.pool())
         .await
         .unwrap();
     sqlx::query(
         "INSERT INTO attachments (marketplace_id, filename, content_type, size, bytes, created_at)
          VALUES (1, 'broken.png', 'image/png', 4, X'89504E47', '2026-11-01T00:00:00Z')",
     )
-    .execute(&app.state.writer)
+    .execute(app.state.writer.pool())
     .await
     .unwrap();
     assert_eq!(same_photo(&app, &support, &flagged).await.len(), 0);

@@ -27,7 +27,7 @@ async fn exec(app: &TestApp, sql: &str, binds: &[Bind]) -> i64 {
         };
     }
     query
-        .execute(&app.state.writer)
+        .execute(app.state.writer.pool())
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
         .last_insert_rowid()

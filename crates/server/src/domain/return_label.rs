@@ -49,8 +49,14 @@ pub async fn label(state: &AppState, user: &CurrentUser, id: CaseId) -> AppResul
         content_type: "application/pdf".to_owned(),
         bytes: render(&facts),
     };
-    let attachment =
-        return_labels::store(&state.writer, id, row.marketplace_id, &file, state.now()).await?;
+    let attachment = return_labels::store(
+        state.writer.pool(),
+        id,
+        row.marketplace_id,
+        &file,
+        state.now(),
+    )
+    .await?;
     return_labels::file(&state.db, attachment).await
 }
 

@@ -94,7 +94,14 @@ pub async fn attachment_create(
         content_type: content_type.to_owned(),
         bytes: bytes.to_vec(),
     };
-    let id = files::insert_upload(&state.writer, &user, &stored, fingerprint, state.now()).await?;
+    let id = files::insert_upload(
+        state.writer.pool(),
+        &user,
+        &stored,
+        fingerprint,
+        state.now(),
+    )
+    .await?;
     let StoredFile { filename, .. } = stored;
     Ok((
         StatusCode::CREATED,

@@ -25,7 +25,7 @@ pub async fn me_update(
     user: CurrentUser,
     ApiJson(input): ApiJson<UpdateMe>,
 ) -> AppResult<Json<Me>> {
-    users::set_locale(&state.writer, user.id, input.locale).await?;
+    users::set_locale(state.writer.pool(), user.id, input.locale).await?;
     // The cached sessions carry the old locale.
     state.sessions.forget_user(user.id);
     Ok(Json(users::me(&state.db, user.id).await?))

@@ -88,7 +88,7 @@ pub async fn quick_texts_create(
 ) -> AppResult<(StatusCode, Json<QuickText>)> {
     let owner = owner(&user)?;
     let text = validate(&input)?;
-    let id = quick_texts::insert(&state.writer, owner, text, state.now(), MAX_PER_DESK)
+    let id = quick_texts::insert(state.writer.pool(), owner, text, state.now(), MAX_PER_DESK)
         .await?
         .ok_or_else(|| {
             AppError::field(
@@ -118,7 +118,7 @@ pub async fn quick_texts_update(
     let version = input
         .version
         .ok_or_else(|| AppError::field("version", "required", "send the version you edited"))?;
-    if !quick_texts::update(&state.writer, owner, id, version, text, state.now()).await? {
+    if !quick_texts::update(state.writer.pool(), owner, id, version, text, state.now()).await? {
         // Either not ours (not found) or changed meanwhile (conflict).
         let current = quick_texts::load(&state.db, owner, id).await?;
         return Err(AppError::conflict(
@@ -142,7 +142,7 @@ pub async fn quick_texts_delete(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
     let owner = owner(&user)?;
-    if !quick_texts::delete(&state.writer, owner, id).await? {
+    if !quick_texts::delete(state.writer.pool(), owner, id).await? {
         return Err(AppError::NotFound);
     }
     Ok(StatusCode::NO_CONTENT)

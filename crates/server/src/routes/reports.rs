@@ -95,7 +95,7 @@ pub async fn case_create(
     {
         Attempt::Created(created) => created,
         Attempt::Raced => {
-            return idempotency::replay(&state, &user, &key, &hash)
+            return idempotency::replay_after_race(&state, &user, &key, &hash)
                 .await?
                 .ok_or_else(|| {
                     AppError::Internal(anyhow::anyhow!(

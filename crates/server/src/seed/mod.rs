@@ -55,7 +55,7 @@ pub async fn seed_if_empty(pool: &SqlitePool, now: DateTime<Utc>) -> anyhow::Res
     seeder.run(&mut tx).await?;
     tx.commit().await?;
     // Every open case's response clock, stored as a status change would.
-    crate::sla::clock::refresh_unset(pool, pool, now)
+    crate::sla::clock::refresh_unset(pool, &crate::store::Writer::new(pool.clone()), now)
         .await
         .map_err(|e| anyhow::anyhow!("storing the response clocks: {e:?}"))?;
     Ok(true)

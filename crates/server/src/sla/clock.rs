@@ -155,7 +155,7 @@ pub async fn refresh(tx: &mut Tx, id: i64, now: DateTime<Utc>, breached: bool) -
 /// inbox pages they keep: this writes outside a case write.
 pub async fn refresh_unset(
     db: &Db,
-    writer: &sqlx::SqlitePool,
+    writer: &crate::store::Writer,
     now: DateTime<Utc>,
 ) -> AppResult<usize> {
     let ids = clock::unset(db).await?;

@@ -18,6 +18,7 @@ pub mod closing;
 pub mod events;
 pub mod files;
 pub mod fingerprints;
+pub mod group_commit;
 pub mod idempotency;
 pub mod merchants;
 pub mod metrics;
@@ -35,28 +36,31 @@ pub mod users;
 use std::str::FromStr;
 
 use claimdesk_shared::wire::DecisionKind;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::SqlitePool;
 
 use crate::error::{AppError, AppResult};
+use group_commit::Held;
+pub use group_commit::Writer;
 
 /// The read pool: reads never wait for each other in WAL mode.
 pub type Db = SqlitePool;
 
-/// A write transaction on the writer connection (`AppState::writer`),
-/// begun `IMMEDIATE` so that SQLite's write lock is taken at once and the
+/// A write: a savepoint in the group transaction on the writer connection
+/// (`group_commit`), so that SQLite's write lock is held and the
 /// read-modify-write that follows cannot interleave with another. Dropped
-/// without `commit`, it rolls back.
-pub struct Tx(Transaction<'static, Sqlite>);
+/// without `commit`, it rolls back (its own changes only).
+pub struct Tx(Held);
 
 impl Tx {
     /// Begins a write on `writer`.
-    pub async fn begin(writer: &SqlitePool) -> AppResult<Tx> {
-        Ok(Tx(writer.begin_with("BEGIN IMMEDIATE").await?))
+    pub async fn begin(writer: &Writer) -> AppResult<Tx> {
+        Ok(Tx(Held::begin(writer).await?))
     }
 
-    /// Makes every change of the transaction visible at once.
+    /// Makes every change of the write visible at once, and returns when
+    /// they are on disk.
     pub async fn commit(self) -> AppResult<()> {
-        Ok(self.0.commit().await?)
+        self.0.commit().await
     }
 }
 
