@@ -60,8 +60,10 @@ lint:
 	cargo clippy --workspace --exclude claimdesk --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p claimdesk --all-targets -- -D warnings
 
+# The backend suite, with a throwaway PostgreSQL server for the tests that
+# need one (started on a free port, stopped by its pid afterwards).
 test-native:
-	cargo test --workspace --exclude claimdesk
+	scripts/postgres.sh run cargo test --workspace --exclude claimdesk
 
 size:
 	node scripts/compress.mjs dist --budget $(SPA_BUDGET_BYTES)

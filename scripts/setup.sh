@@ -69,6 +69,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   fi
 fi
 
+# PostgreSQL for the backend suite (issue "Scale-out"): installed, never
+# left running; scripts/postgres.sh starts a throwaway server per run.
+if [ "$mode" = test ]; then
+  scripts/postgres.sh install
+fi
+
 # Schemathesis and the OpenAPI validator (scripts/api-fuzz.sh), from PyPI
 # into a virtualenv of their own.
 if [ "$mode" = test ]; then
