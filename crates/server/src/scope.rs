@@ -81,7 +81,7 @@ mod tests {
                 .into_iter()
                 .enumerate()
         {
-            sqlx::query("INSERT INTO cases VALUES (?, ?, ?, ?)")
+            sqlx::query("INSERT INTO cases VALUES ($1, $2, $3, $4)")
                 .bind(id as i64)
                 .bind(merchant_id)
                 .bind(customer_id)

@@ -188,7 +188,12 @@ async fn every_settled_response_is_recorded_as_met_or_missed() {
     let app = app_at_seed_time(Config::default()).await;
     let anna = app.sign_in(MERCHANT_NORDIC).await;
     let (id, version) = app.lisas_open_case(&anna).await;
-    assert_eq!(app.count("SELECT COUNT(*) FROM sla_responses").await, 0);
+    // The demo's history (responses its stories settled) is there already.
+    let recorded = app.count("SELECT COUNT(*) FROM sla_responses").await;
+    let missed = app
+        .count("SELECT COUNT(*) FROM sla_responses WHERE met = 0")
+        .await;
+    assert!(recorded > 0);
 
     // Anna answers in time: met, and nothing is due any more.
     app.post_message(&anna, &id, version, "answer", "Could you send a photo?")
@@ -223,11 +228,11 @@ async fn every_settled_response_is_recorded_as_met_or_missed() {
     assert_eq!(
         app.count("SELECT COUNT(*) FROM sla_responses WHERE met = 0")
             .await,
-        running
+        missed + running
     );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM sla_responses").await,
-        running + 1
+        recorded + running + 1
     );
 }
 

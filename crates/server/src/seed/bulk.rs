@@ -50,7 +50,7 @@ pub async fn add_open_cases(
 ) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     let merchant: Option<(i64, i64)> =
-        sqlx::query_as("SELECT id, marketplace_id FROM merchants WHERE email = ?")
+        sqlx::query_as("SELECT id, marketplace_id FROM merchants WHERE email = $1")
             .bind(format!("claims@{merchant_domain}"))
             .fetch_optional(&mut *tx)
             .await?;
@@ -66,7 +66,7 @@ pub async fn add_open_cases(
         mp.time_zone.parse().map_err(|e| anyhow::anyhow!("{e}"))?,
     );
     let first_number = format!("{}{FIRST_ORDER_NUMBER}", mp.order_prefix);
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE number = ?")
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE number = $1")
         .bind(&first_number)
         .fetch_one(&mut *tx)
         .await?;
@@ -76,13 +76,13 @@ pub async fn add_open_cases(
         );
     }
     let customers: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM users WHERE role = 'customer' AND marketplace_id = ? ORDER BY id",
+        "SELECT id FROM users WHERE role = 'customer' AND marketplace_id = $1 ORDER BY id",
     )
     .bind(marketplace_id)
     .fetch_all(&mut *tx)
     .await?;
     let products: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT sku, title, unit_price_minor FROM products WHERE merchant_id = ? ORDER BY sku",
+        "SELECT sku, title, unit_price_minor FROM products WHERE merchant_id = $1 ORDER BY sku",
     )
     .bind(merchant_id)
     .fetch_all(&mut *tx)

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use claimdesk_shared::wire::{ClockPause, DeadlineView, OnBreach, ResponseKind, SkippedDay};
+use claimdesk_shared::Status;
 
 use super::calendar::{Calendar, Country, DayOff};
 use super::deadline::{deadline, Deadline, Response, ResponseHours};
@@ -24,6 +25,17 @@ pub struct CaseClock {
 /// The clock of the case `row` describes at `now`, given its status
 /// history (oldest first, starting at submission).
 pub fn compute(row: ClockRow, history: History, now: DateTime<Utc>) -> AppResult<CaseClock> {
+    let (calendar, high_value, hours) = rules(&row)?;
+    let on_breach = OnBreach::for_open_claim(row.open_claim_minor, row.auto_refund_cap_minor);
+    Ok(CaseClock {
+        deadline: deadline(&calendar, &history, high_value, hours, now),
+        on_breach,
+        row,
+    })
+}
+
+/// The calendar and response rules case `row` is timed by.
+fn rules(row: &ClockRow) -> AppResult<(Calendar, bool, ResponseHours)> {
     let country: Country = row
         .country
         .parse()
@@ -39,12 +51,69 @@ pub fn compute(row: ClockRow, history: History, now: DateTime<Utc>) -> AppResult
         follow_up: row.follow_up_hours,
         high_value_extension: row.high_value_extension_hours,
     };
-    let on_breach = OnBreach::for_open_claim(row.open_claim_minor, row.auto_refund_cap_minor);
-    Ok(CaseClock {
-        deadline: deadline(&calendar, &history, high_value, hours, now),
-        on_breach,
-        row,
-    })
+    Ok((calendar, high_value, hours))
+}
+
+/// A response the clock waited for and that was settled: given (in time
+/// or not), as `sla_responses` records it.
+#[derive(Debug, PartialEq)]
+pub struct Settled {
+    pub response: &'static str,
+    pub started_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub settled_at: DateTime<Utc>,
+    pub met: bool,
+}
+
+/// The responses case `row`'s `history` settled, each with when it was
+/// due: what the clock records as the case goes, rebuilt from a history
+/// written without it (the demo seed writes its cases' stories directly).
+/// A response is settled where the case stops waiting for the merchant
+/// because the merchant answered or decided.
+pub fn settled_in(row: &ClockRow, history: &History) -> AppResult<Vec<Settled>> {
+    let (calendar, high_value, hours) = rules(row)?;
+    let mut settled = Vec::new();
+    for i in 1..history.len() {
+        let (at, status) = history[i];
+        let answered = matches!(status, Status::AwaitingCustomer | Status::AwaitingReturn)
+            || status.is_closed();
+        if !(history[i - 1].1.clock_running() && answered) {
+            continue;
+        }
+        // The deadline as it stood just before the answer.
+        let Some(due) = deadline(&calendar, &history[..i], high_value, hours, at) else {
+            continue;
+        };
+        if let Some(due_at) = due.due_at {
+            settled.push(Settled {
+                response: response_name(due.response),
+                started_at: due.started_at,
+                due_at,
+                settled_at: at,
+                met: at <= due_at,
+            });
+        }
+    }
+    Ok(settled)
+}
+
+/// Records the settled responses of every case the merchant handles that
+/// has none recorded (the demo seed); returns how many.
+pub async fn record_history(db: &Db, writer: &crate::store::Writer) -> AppResult<usize> {
+    let mut responses = Vec::new();
+    for id in clock::without_responses(db).await? {
+        let (row, history) = clock::load(db, id).await?;
+        for settled in settled_in(&row, &history)? {
+            responses.push((id, settled));
+        }
+    }
+    let mut tx = Tx::begin(writer).await?;
+    for (id, s) in &responses {
+        tx.record_response(*id, s.response, s.started_at, s.due_at, s.settled_at, s.met)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(responses.len())
 }
 
 impl CaseClock {
@@ -165,4 +234,68 @@ pub async fn refresh_unset(
     }
     tx.commit().await?;
     Ok(ids.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn row() -> ClockRow {
+        ClockRow {
+            id: 1,
+            version: 1,
+            created_at: at(2, 9),
+            country: "SE".into(),
+            time_zone: "Europe/Stockholm".into(),
+            high_value_threshold_minor: 1_000_000,
+            auto_refund_cap_minor: 100_000,
+            first_response_hours: 24,
+            follow_up_hours: 72,
+            high_value_extension_hours: 24,
+            total_minor: 10_000,
+            open_claim_minor: 10_000,
+            currency: "SEK".into(),
+        }
+    }
+
+    /// November 2026, day `day` at `hour` UTC (the 2nd is a Monday).
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_history_settles_each_answer_met_or_missed() {
+        let history = vec![
+            (at(2, 9), Status::Submitted),
+            // Answered the next morning: within 24 hours.
+            (at(3, 8), Status::AwaitingCustomer),
+            (at(3, 12), Status::AwaitingMerchant),
+            // The follow-up 72 business hours later would be Friday noon;
+            // the decision came the Monday after.
+            (at(9, 10), Status::Resolved),
+        ];
+        let settled = settled_in(&row(), &history).unwrap();
+        assert_eq!(
+            settled,
+            [
+                Settled {
+                    response: "first",
+                    started_at: at(2, 9),
+                    due_at: at(3, 9),
+                    settled_at: at(3, 8),
+                    met: true,
+                },
+                Settled {
+                    response: "follow_up",
+                    started_at: at(3, 12),
+                    due_at: at(6, 12),
+                    settled_at: at(9, 10),
+                    met: false,
+                },
+            ]
+        );
+        // Nothing is settled while the case still waits.
+        assert_eq!(settled_in(&row(), &history[..1].to_vec()).unwrap(), []);
+    }
 }

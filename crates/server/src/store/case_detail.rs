@@ -143,8 +143,8 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
                 COALESCE(cl.quantity, 0) AS claimed_quantity
          FROM order_lines ol
          LEFT JOIN products p ON p.sku = ol.sku
-         LEFT JOIN case_lines cl ON cl.order_line_id = ol.id AND cl.case_id = ?
-         WHERE ol.order_id = ? ORDER BY ol.id",
+         LEFT JOIN case_lines cl ON cl.order_line_id = ol.id AND cl.case_id = $1
+         WHERE ol.order_id = $2 ORDER BY ol.id",
     )
     .bind(id.0)
     .bind(detail.order_id)
@@ -153,7 +153,7 @@ pub async fn load(db: &Db, scope: Scope, id: CaseId) -> AppResult<StoredDetail> 
 
     let photos: Vec<(i64, String, String, i64)> = sqlx::query_as(
         "SELECT a.id, a.filename, a.content_type, a.size FROM case_photos cp
-         JOIN attachments a ON a.id = cp.attachment_id WHERE cp.case_id = ? ORDER BY a.id",
+         JOIN attachments a ON a.id = cp.attachment_id WHERE cp.case_id = $1 ORDER BY a.id",
     )
     .bind(id.0)
     .fetch_all(&mut *conn)
@@ -317,7 +317,7 @@ async fn alerts(
     free_exchange: bool,
 ) -> AppResult<Vec<CaseAlert>> {
     let other_cases: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM cases WHERE customer_id = ? AND id <> ? AND created_at > ?",
+        "SELECT COUNT(*) FROM cases WHERE customer_id = $1 AND id <> $2 AND created_at > $3",
     )
     .bind(customer_id)
     .bind(id.0)

@@ -444,7 +444,7 @@ pub async fn inbox_counts(
         })
         .collect::<AppResult<Vec<_>>>()?;
     let held_by_me: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM cases WHERE held_by = ? AND status NOT IN ('resolved', 'rejected')",
+        "SELECT COUNT(*) FROM cases WHERE held_by = $1 AND status NOT IN ('resolved', 'rejected')",
     )
     .bind(user_id)
     .fetch_one(db)

@@ -101,9 +101,9 @@ pub enum Recipient {
 /// (`users`) or merchant (`merchants`), whose address it reads itself.
 const NOTIFY_CUSTOMER: &str =
     "INSERT INTO outbox (case_id, recipient, template, subject, body, html_body, cause, created_at)
-     SELECT ?1, email, ?2, ?3, ?4, ?8, ?5, ?6 FROM users WHERE id = ?7 ON CONFLICT (cause) DO NOTHING";
+     SELECT $1, email, $2, $3, $4, $8, $5, $6 FROM users WHERE id = $7 ON CONFLICT (cause) DO NOTHING";
 const NOTIFY_MERCHANT: &str = "INSERT INTO outbox (case_id, recipient, template, subject, body, html_body, cause, created_at)
-     SELECT ?1, email, ?2, ?3, ?4, ?8, ?5, ?6 FROM merchants WHERE id = ?7 ON CONFLICT (cause) DO NOTHING";
+     SELECT $1, email, $2, $3, $4, $8, $5, $6 FROM merchants WHERE id = $7 ON CONFLICT (cause) DO NOTHING";
 
 /// A notification to queue; `cause` makes it unique.
 #[derive(Debug)]
@@ -201,8 +201,8 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> AppResult<i64> {
         Ok(sqlx::query_scalar(
-            "UPDATE cases SET customer_version = customer_version + 1, customer_updated_at = ?
-             WHERE id = ? RETURNING customer_version",
+            "UPDATE cases SET customer_version = customer_version + 1, customer_updated_at = $1
+             WHERE id = $2 RETURNING customer_version",
         )
         .bind(now)
         .bind(case_id)
@@ -244,7 +244,7 @@ impl Tx {
         to: Status,
         now: DateTime<Utc>,
     ) -> AppResult<()> {
-        sqlx::query("UPDATE cases SET status = ?, closed_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ?")
+        sqlx::query("UPDATE cases SET status = $1, closed_at = CASE WHEN $2 THEN $3 ELSE NULL END WHERE id = $4")
             .bind(to.as_str())
             .bind(to.is_closed())
             .bind(now)
@@ -268,7 +268,7 @@ impl Tx {
         sqlx::query(
             "UPDATE orders SET payout = CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.order_id = orders.id
                 AND c.status NOT IN ('resolved', 'rejected')) THEN 'blocked' ELSE 'released' END
-             WHERE id = ?",
+             WHERE id = $1",
         )
         .bind(order_id)
         .execute(&mut *self.0)
@@ -282,10 +282,10 @@ impl Tx {
     pub async fn recipient_locale(&mut self, to: Recipient, case_id: i64) -> AppResult<Locale> {
         let query = match to {
             Recipient::Customer => {
-                "SELECT u.locale FROM cases c JOIN users u ON u.id = c.customer_id WHERE c.id = ?"
+                "SELECT u.locale FROM cases c JOIN users u ON u.id = c.customer_id WHERE c.id = $1"
             }
             Recipient::Merchant => {
-                "SELECT m.locale FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id WHERE c.id = ?"
+                "SELECT m.locale FROM cases c JOIN marketplaces m ON m.id = c.marketplace_id WHERE c.id = $1"
             }
         };
         let locale: String = sqlx::query_scalar(query)
@@ -325,7 +325,7 @@ impl Tx {
         Ok(sqlx::query_as(
             "SELECT ol.id AS line_id, cl.quantity, ol.unit_price_minor
              FROM case_lines cl JOIN order_lines ol ON ol.id = cl.order_line_id
-             WHERE cl.case_id = ? AND ol.order_id = ? AND cl.quantity > 0 ORDER BY ol.id",
+             WHERE cl.case_id = $1 AND ol.order_id = $2 AND cl.quantity > 0 ORDER BY ol.id",
         )
         .bind(case_id)
         .bind(order_id)
@@ -336,7 +336,7 @@ impl Tx {
     /// The currency of order `order_id`.
     pub async fn order_currency(&mut self, order_id: i64) -> AppResult<String> {
         Ok(
-            sqlx::query_scalar("SELECT currency FROM orders WHERE id = ?")
+            sqlx::query_scalar("SELECT currency FROM orders WHERE id = $1")
                 .bind(order_id)
                 .fetch_one(&mut *self.0)
                 .await?,
@@ -395,7 +395,7 @@ impl Tx {
     pub async fn open_proposal(&mut self, case_id: i64) -> AppResult<OpenProposal> {
         Ok(sqlx::query_as(
             "SELECT proposal_note AS note, proposal_amount_minor AS amount_minor,
-                    proposal_lines AS lines FROM cases WHERE id = ?",
+                    proposal_lines AS lines FROM cases WHERE id = $1",
         )
         .bind(case_id)
         .fetch_one(&mut *self.0)
@@ -404,7 +404,7 @@ impl Tx {
 
     /// The returned parcel arrived: what is left of the claim is refunded.
     pub async fn record_return_refund(&mut self, case_id: i64) -> AppResult<()> {
-        sqlx::query("UPDATE cases SET outcome = 'return_refund', refunded_minor = claimed_value_minor WHERE id = ?")
+        sqlx::query("UPDATE cases SET outcome = 'return_refund', refunded_minor = claimed_value_minor WHERE id = $1")
             .bind(case_id)
             .execute(&mut *self.0)
             .await?;
@@ -413,7 +413,7 @@ impl Tx {
 
     /// The response time ran out: `amount_minor` refunded automatically.
     pub async fn record_auto_refund(&mut self, case_id: i64, amount_minor: i64) -> AppResult<()> {
-        sqlx::query("UPDATE cases SET outcome = 'auto_refund', refunded_minor = refunded_minor + ? WHERE id = ?")
+        sqlx::query("UPDATE cases SET outcome = 'auto_refund', refunded_minor = refunded_minor + $1 WHERE id = $2")
             .bind(amount_minor)
             .bind(case_id)
             .execute(&mut *self.0)
@@ -424,7 +424,7 @@ impl Tx {
     /// The customer never answered: the case is closed as rejected, `note`
     /// saying why.
     pub async fn record_no_reply(&mut self, case_id: i64, note: &str) -> AppResult<()> {
-        sqlx::query("UPDATE cases SET outcome = 'rejected', decision_note = ? WHERE id = ?")
+        sqlx::query("UPDATE cases SET outcome = 'rejected', decision_note = $1 WHERE id = $2")
             .bind(note)
             .bind(case_id)
             .execute(&mut *self.0)
@@ -435,7 +435,7 @@ impl Tx {
     /// The decision prepared on case `case_id`, if any.
     pub async fn prepared_decision(&mut self, case_id: i64) -> AppResult<Option<StoredDecision>> {
         let stored: Option<String> =
-            sqlx::query_scalar("SELECT prepared_decision FROM cases WHERE id = ?")
+            sqlx::query_scalar("SELECT prepared_decision FROM cases WHERE id = $1")
                 .bind(case_id)
                 .fetch_one(&mut *self.0)
                 .await?;
@@ -452,7 +452,7 @@ impl Tx {
     ) -> AppResult<()> {
         let decision = serde_json::to_string(decision).map_err(|e| AppError::Internal(e.into()))?;
         sqlx::query(
-            "UPDATE cases SET prepared = 1, prepared_decision = ?, prepared_by = ?, prepared_at = ? WHERE id = ?",
+            "UPDATE cases SET prepared = 1, prepared_decision = $1, prepared_by = $2, prepared_at = $3 WHERE id = $4",
         )
         .bind(decision)
         .bind(by)
@@ -478,7 +478,7 @@ impl Tx {
 
     /// Sets who holds case `case_id` (`None`: nobody).
     pub async fn set_holder(&mut self, case_id: i64, holder: Option<i64>) -> AppResult<()> {
-        sqlx::query("UPDATE cases SET held_by = ? WHERE id = ?")
+        sqlx::query("UPDATE cases SET held_by = $1 WHERE id = $2")
             .bind(holder)
             .bind(case_id)
             .execute(&mut *self.0)
@@ -488,7 +488,7 @@ impl Tx {
 
     /// Sets whether the customer's return of case `case_id` is free.
     pub async fn set_free_return(&mut self, case_id: i64, free: bool) -> AppResult<()> {
-        sqlx::query("UPDATE cases SET free_return = ? WHERE id = ?")
+        sqlx::query("UPDATE cases SET free_return = $1 WHERE id = $2")
             .bind(free)
             .bind(case_id)
             .execute(&mut *self.0)

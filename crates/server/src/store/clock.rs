@@ -64,7 +64,7 @@ pub(super) async fn history_on(
 ) -> AppResult<History> {
     let changes: Vec<(DateTime<Utc>, String)> = sqlx::query_as(
         "SELECT created_at, json_extract(data, '$.to') FROM events
-         WHERE case_id = ? AND kind = 'status_changed' ORDER BY id",
+         WHERE case_id = $1 AND kind = 'status_changed' ORDER BY id",
     )
     .bind(id)
     .fetch_all(conn)
@@ -107,6 +107,16 @@ pub async fn unset(db: &Db) -> AppResult<Vec<i64>> {
     .await?)
 }
 
+/// The cases the merchant handles with no settled response recorded.
+pub async fn without_responses(db: &Db) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT c.id FROM cases c WHERE c.handler = 'merchant'
+            AND NOT EXISTS (SELECT 1 FROM sla_responses r WHERE r.case_id = c.id) ORDER BY c.id",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
 /// A clock as stored on its case: the response it waits for, since when,
 /// and until when (all `None` while no clock runs).
 #[derive(Debug, Default, PartialEq, sqlx::FromRow)]
@@ -133,7 +143,7 @@ impl Tx {
     pub async fn clock_inputs(&mut self, id: i64) -> AppResult<(ClockRow, StoredClock, History)> {
         let query = format!(
             "{} LEFT JOIN events e ON e.case_id = c.id AND e.kind = 'status_changed'
-             WHERE c.id = ? ORDER BY e.id",
+             WHERE c.id = $1 ORDER BY e.id",
             CLOCK_COLUMNS.replacen(
                 " FROM",
                 ", c.clock_response, c.clock_started_at, c.due_at,
@@ -156,6 +166,33 @@ impl Tx {
         };
         let history = decode_history(row.created_at, changes)?;
         Ok((row, before, history))
+    }
+
+    /// Records a settled response of case `id` (once: `ON CONFLICT`).
+    pub async fn record_response(
+        &mut self,
+        id: i64,
+        response: &str,
+        started_at: DateTime<Utc>,
+        due_at: DateTime<Utc>,
+        settled_at: DateTime<Utc>,
+        met: bool,
+    ) -> AppResult<()> {
+        sqlx::query(
+            "INSERT INTO sla_responses (case_id, marketplace_id, merchant_id, response,
+                started_at, due_at, settled_at, met)
+             SELECT id, marketplace_id, merchant_id, $1, $2, $3, $4, $5 FROM cases WHERE id = $6
+             ON CONFLICT (case_id, started_at) DO NOTHING",
+        )
+        .bind(response)
+        .bind(started_at)
+        .bind(due_at)
+        .bind(settled_at)
+        .bind(met)
+        .bind(id)
+        .execute(&mut *self.0)
+        .await?;
+        Ok(())
     }
 
     /// Stores case `id`'s clock as `after` (it was `before`). When the

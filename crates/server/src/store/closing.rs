@@ -50,7 +50,7 @@ impl Tx {
     /// The rating of case `case_id` as it stands.
     pub async fn rating(&mut self, case_id: i64) -> AppResult<StoredRating> {
         Ok(
-            sqlx::query_as("SELECT rating, rating_comment, rated_at FROM cases WHERE id = ?")
+            sqlx::query_as("SELECT rating, rating_comment, rated_at FROM cases WHERE id = $1")
                 .bind(case_id)
                 .fetch_one(&mut *self.0)
                 .await?,
@@ -68,8 +68,8 @@ impl Tx {
         at: DateTime<Utc>,
     ) -> AppResult<()> {
         sqlx::query(
-            "UPDATE cases SET rating = ?, rating_comment = ?, rated_at = COALESCE(rated_at, ?)
-             WHERE id = ?",
+            "UPDATE cases SET rating = $1, rating_comment = $2, rated_at = COALESCE(rated_at, $3)
+             WHERE id = $4",
         )
         .bind(i64::from(score == RatingScore::Up))
         .bind(comment)
@@ -85,7 +85,7 @@ impl Tx {
     pub async fn rejection(&mut self, case_id: i64) -> AppResult<(Option<DateTime<Utc>>, bool)> {
         Ok(sqlx::query_as(
             "SELECT closed_at, EXISTS (SELECT 1 FROM events WHERE case_id = cases.id AND kind = 'disputed')
-             FROM cases WHERE id = ?",
+             FROM cases WHERE id = $1",
         )
         .bind(case_id)
         .fetch_one(&mut *self.0)
@@ -94,7 +94,7 @@ impl Tx {
 
     /// A disputed rejection reopens for the platform: no outcome yet.
     pub async fn clear_outcome(&mut self, case_id: i64) -> AppResult<()> {
-        sqlx::query("UPDATE cases SET outcome = NULL WHERE id = ?")
+        sqlx::query("UPDATE cases SET outcome = NULL WHERE id = $1")
             .bind(case_id)
             .execute(&mut *self.0)
             .await?;
@@ -103,7 +103,7 @@ impl Tx {
 
     /// Support gives case `case_id` back to its merchant.
     pub async fn hand_back(&mut self, case_id: i64) -> AppResult<()> {
-        sqlx::query("UPDATE cases SET handler = 'merchant', platform_reason = NULL WHERE id = ?")
+        sqlx::query("UPDATE cases SET handler = 'merchant', platform_reason = NULL WHERE id = $1")
             .bind(case_id)
             .execute(&mut *self.0)
             .await?;

@@ -21,7 +21,7 @@ struct EventRow {
 pub async fn list(db: &Db, id: CaseId) -> AppResult<Vec<EventView>> {
     let rows: Vec<EventRow> = sqlx::query_as(
         "SELECT e.id, e.kind, u.name AS actor_name, e.data, e.created_at
-         FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = ? ORDER BY e.id",
+         FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = $1 ORDER BY e.id",
     )
     .bind(id.0)
     .fetch_all(db)

@@ -74,7 +74,7 @@ pub async fn insert_upload(
     let mut tx = writer.begin().await?;
     let id = sqlx::query(
         "INSERT INTO attachments (marketplace_id, filename, content_type, size, bytes, created_at, uploaded_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(user.marketplace_id)
     .bind(&file.filename)
@@ -102,7 +102,7 @@ pub(super) async fn is_free_upload(
     uploader: Option<i64>,
 ) -> AppResult<bool> {
     let free: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM attachments a WHERE a.id = ? AND a.uploaded_by = ?
+        "SELECT COUNT(*) FROM attachments a WHERE a.id = $1 AND a.uploaded_by = $2
            AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE attachment_id = a.id)
            AND NOT EXISTS (SELECT 1 FROM note_attachments WHERE attachment_id = a.id)
            AND NOT EXISTS (SELECT 1 FROM case_photos WHERE attachment_id = a.id)",

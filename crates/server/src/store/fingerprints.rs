@@ -30,7 +30,7 @@ pub(crate) async fn insert(
     let [b0, b1, b2, b3] = bands(hash);
     sqlx::query(
         "INSERT INTO photo_fingerprints (attachment_id, marketplace_id, hash, band0, band1, band2, band3)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attachment_id) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (attachment_id) DO NOTHING",
     )
     .bind(attachment)
     .bind(marketplace)
@@ -164,9 +164,9 @@ pub async fn unfingerprinted(
 ) -> AppResult<Vec<(i64, i64, Vec<u8>)>> {
     Ok(sqlx::query_as(
         "SELECT a.id, a.marketplace_id, a.bytes FROM attachments a
-          WHERE a.id > ? AND a.content_type LIKE 'image/%'
+          WHERE a.id > $1 AND a.content_type LIKE 'image/%'
             AND NOT EXISTS (SELECT 1 FROM photo_fingerprints f WHERE f.attachment_id = a.id)
-          ORDER BY a.id LIMIT ?",
+          ORDER BY a.id LIMIT $2",
     )
     .bind(after)
     .bind(limit)

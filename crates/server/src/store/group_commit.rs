@@ -221,7 +221,7 @@ mod tests {
     }
 
     async fn insert(tx: &mut Tx, n: i64) -> AppResult<()> {
-        sqlx::query("INSERT INTO scratch (n) VALUES (?)")
+        sqlx::query("INSERT INTO scratch (n) VALUES ($1)")
             .bind(n)
             .execute(&mut *tx.0)
             .await?;

@@ -21,7 +21,7 @@ pub struct Recorded {
 /// The answer recorded for `user_id`'s `key`, if any.
 pub async fn recorded(db: &Db, user_id: i64, key: &str) -> AppResult<Option<Recorded>> {
     Ok(sqlx::query_as(
-        "SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = ? AND key = ?",
+        "SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2",
     )
     .bind(user_id)
     .bind(key)
@@ -89,7 +89,7 @@ pub async fn remember(
 ) -> AppResult<()> {
     sqlx::query(
         "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, key) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, key) DO NOTHING",
     )
     .bind(user_id)
     .bind(key)
@@ -115,7 +115,7 @@ impl Tx {
     ) -> AppResult<bool> {
         let taken = sqlx::query(
             "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at)
-             VALUES (?, ?, ?, ?, '{}', ?) ON CONFLICT (user_id, key) DO NOTHING",
+             VALUES ($1, $2, $3, $4, '{}', $5) ON CONFLICT (user_id, key) DO NOTHING",
         )
         .bind(answer.user_id)
         .bind(answer.key)
@@ -130,7 +130,7 @@ impl Tx {
 
     /// The key taken by `take_key` is answered by case `case`.
     pub async fn answer_with_case(&mut self, answer: Answering<'_>, case: CaseId) -> AppResult<()> {
-        sqlx::query("UPDATE idempotency_keys SET body = ? WHERE user_id = ? AND key = ?")
+        sqlx::query("UPDATE idempotency_keys SET body = $1 WHERE user_id = $2 AND key = $3")
             .bind(case_answer(case))
             .bind(answer.user_id)
             .bind(answer.key)

@@ -177,7 +177,7 @@ pub async fn by_merchant(
 pub async fn ratings(db: &Db, id: i64, window: Window) -> AppResult<Ratings> {
     let (up, down): (i64, i64) = sqlx::query_as(
         "SELECT COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = 0), 0) FROM cases
-         WHERE merchant_id = ? AND rating IS NOT NULL AND rated_at >= ? AND rated_at < ?",
+         WHERE merchant_id = $1 AND rating IS NOT NULL AND rated_at >= $2 AND rated_at < $3",
     )
     .bind(id)
     .bind(window.from)
@@ -198,7 +198,7 @@ pub async fn first_response_minutes(db: &Db, id: i64, window: Window) -> AppResu
     Ok(sqlx::query_scalar(
         "SELECT CAST(ROUND((julianday(settled_at) - julianday(started_at)) * 1440) AS INTEGER) AS m
          FROM sla_responses
-         WHERE merchant_id = ? AND response = 'first' AND settled_at >= ? AND settled_at < ?
+         WHERE merchant_id = $1 AND response = 'first' AND settled_at >= $2 AND settled_at < $3
          ORDER BY m",
     )
     .bind(id)
@@ -213,7 +213,7 @@ pub async fn first_response_minutes(db: &Db, id: i64, window: Window) -> AppResu
 pub async fn auto_refunds(db: &Db, id: i64, window: Window) -> AppResult<(i64, i64)> {
     Ok(sqlx::query_as(
         "SELECT COUNT(*), COALESCE(SUM(refunded_minor), 0) FROM cases
-         WHERE merchant_id = ? AND outcome = 'auto_refund' AND closed_at >= ? AND closed_at < ?",
+         WHERE merchant_id = $1 AND outcome = 'auto_refund' AND closed_at >= $2 AND closed_at < $3",
     )
     .bind(id)
     .bind(window.from)
@@ -266,8 +266,8 @@ pub async fn top_products(
              SELECT ol.sku, COUNT(DISTINCT cl.case_id) AS n
              FROM cases c JOIN case_lines cl ON cl.case_id = c.id
              JOIN order_lines ol INDEXED BY order_lines_sku ON ol.id = cl.order_line_id
-             WHERE c.merchant_id = ? AND c.created_at >= ? AND c.created_at < ?
-             GROUP BY ol.sku ORDER BY n DESC, ol.sku LIMIT ?
+             WHERE c.merchant_id = $1 AND c.created_at >= $2 AND c.created_at < $3
+             GROUP BY ol.sku ORDER BY n DESC, ol.sku LIMIT $4
          ) top JOIN products p ON p.sku = top.sku ORDER BY top.n DESC, top.sku",
     )
     .bind(id)
@@ -285,7 +285,7 @@ pub async fn top_products(
 /// A marketplace's currency and satisfaction target and warning level.
 pub async fn marketplace_targets(db: &Db, marketplace: i64) -> AppResult<(String, i64, i64)> {
     Ok(sqlx::query_as(
-        "SELECT currency, rating_target_percent, rating_warning_percent FROM marketplaces WHERE id = ?",
+        "SELECT currency, rating_target_percent, rating_warning_percent FROM marketplaces WHERE id = $1",
     )
     .bind(marketplace)
     .fetch_one(db)
@@ -295,7 +295,7 @@ pub async fn marketplace_targets(db: &Db, marketplace: i64) -> AppResult<(String
 /// Whose case `id` is: (merchant, marketplace).
 pub async fn case_owner(db: &Db, id: i64) -> AppResult<(i64, i64)> {
     Ok(
-        sqlx::query_as("SELECT merchant_id, marketplace_id FROM cases WHERE id = ?")
+        sqlx::query_as("SELECT merchant_id, marketplace_id FROM cases WHERE id = $1")
             .bind(id)
             .fetch_one(db)
             .await?,
@@ -307,8 +307,8 @@ pub async fn case_owner(db: &Db, id: i64) -> AppResult<(i64, i64)> {
 pub async fn last_ratings(db: &Db, id: i64, last: i64) -> AppResult<(i64, i64)> {
     Ok(sqlx::query_as(
         "SELECT COALESCE(SUM(rating = 0), 0), COUNT(*) FROM (
-             SELECT rating FROM cases WHERE merchant_id = ? AND rating IS NOT NULL
-             ORDER BY rated_at DESC LIMIT ?)",
+             SELECT rating FROM cases WHERE merchant_id = $1 AND rating IS NOT NULL
+             ORDER BY rated_at DESC LIMIT $2)",
     )
     .bind(id)
     .bind(last)

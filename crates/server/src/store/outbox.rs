@@ -27,7 +27,7 @@ impl Tx {
     pub async fn queue_email(&mut self, email: Email<'_>, now: DateTime<Utc>) -> AppResult<bool> {
         let queued = sqlx::query(
             "INSERT INTO outbox (case_id, recipient, template, subject, body, html_body, cause, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cause) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (cause) DO NOTHING",
         )
         .bind(email.case_id)
         .bind(email.address)
@@ -63,9 +63,9 @@ pub async fn claim(
     claim_minutes: i64,
 ) -> AppResult<Option<Pending>> {
     Ok(sqlx::query_as(
-        "UPDATE outbox SET sending_at = ?
+        "UPDATE outbox SET sending_at = $1
          WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL
-                       AND (sending_at IS NULL OR sending_at < ?) ORDER BY id LIMIT 1)
+                       AND (sending_at IS NULL OR sending_at < $2) ORDER BY id LIMIT 1)
          RETURNING id, recipient, subject, body, html_body",
     )
     .bind(now)
@@ -76,18 +76,20 @@ pub async fn claim(
 
 /// Email `id` was sent at `now`.
 pub async fn mark_sent(writer: &SqlitePool, id: i64, now: DateTime<Utc>) -> AppResult<()> {
-    sqlx::query("UPDATE outbox SET sent_at = ?, sending_at = NULL, last_error = NULL WHERE id = ?")
-        .bind(now)
-        .bind(id)
-        .execute(writer)
-        .await?;
+    sqlx::query(
+        "UPDATE outbox SET sent_at = $1, sending_at = NULL, last_error = NULL WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(writer)
+    .await?;
     Ok(())
 }
 
 /// Sending email `id` failed with `error`; it goes back to be retried.
 pub async fn mark_failed(writer: &SqlitePool, id: i64, error: &str) -> AppResult<()> {
     sqlx::query(
-        "UPDATE outbox SET sending_at = NULL, attempts = attempts + 1, last_error = ? WHERE id = ?",
+        "UPDATE outbox SET sending_at = NULL, attempts = attempts + 1, last_error = $1 WHERE id = $2",
     )
     .bind(error)
     .bind(id)

@@ -26,7 +26,7 @@ const POLICY_COLUMNS: &str = "SELECT merchant_reasons, first_response_hours, fol
         high_value_threshold_minor, high_value_extension_hours, auto_refund_cap_minor,
         reporting_window_days, rating_target_percent, rating_warning_percent, currency,
         policy_version
-     FROM marketplaces WHERE id = ?";
+     FROM marketplaces WHERE id = $1";
 
 impl PolicyRow {
     fn settings(&self) -> AppResult<PolicySettings> {
@@ -58,7 +58,7 @@ pub async fn load(db: &Db, marketplace_id: i64) -> AppResult<Policy> {
         .await?;
     let changes: Vec<(String, DateTime<Utc>, String)> = sqlx::query_as(
         "SELECT u.name, pc.changed_at, pc.changes FROM policy_changes pc
-         JOIN users u ON u.id = pc.changed_by WHERE pc.marketplace_id = ?
+         JOIN users u ON u.id = pc.changed_by WHERE pc.marketplace_id = $1
          ORDER BY pc.id DESC LIMIT 20",
     )
     .bind(marketplace_id)
@@ -115,11 +115,11 @@ impl Tx {
             .map(|r| r.as_str())
             .collect();
         sqlx::query(
-            "UPDATE marketplaces SET merchant_reasons = ?, first_response_hours = ?,
-                follow_up_hours = ?, high_value_threshold_minor = ?, high_value_extension_hours = ?,
-                auto_refund_cap_minor = ?, reporting_window_days = ?, rating_target_percent = ?,
-                rating_warning_percent = ?, policy_version = policy_version + 1
-             WHERE id = ?",
+            "UPDATE marketplaces SET merchant_reasons = $1, first_response_hours = $2,
+                follow_up_hours = $3, high_value_threshold_minor = $4, high_value_extension_hours = $5,
+                auto_refund_cap_minor = $6, reporting_window_days = $7, rating_target_percent = $8,
+                rating_warning_percent = $9, policy_version = policy_version + 1
+             WHERE id = $10",
         )
         .bind(reasons.join(","))
         .bind(settings.first_response_hours)
@@ -135,7 +135,7 @@ impl Tx {
         .await?;
         sqlx::query(
             "INSERT INTO policy_changes (marketplace_id, changed_by, changes, changed_at)
-             VALUES (?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(marketplace_id)
         .bind(changed_by)
@@ -152,7 +152,7 @@ impl Tx {
     /// The open cases of marketplace `marketplace_id` whose clock may run.
     pub async fn open_case_ids(&mut self, marketplace_id: i64) -> AppResult<Vec<i64>> {
         Ok(sqlx::query_scalar(
-            "SELECT id FROM cases WHERE marketplace_id = ? AND status NOT IN ('resolved', 'rejected')",
+            "SELECT id FROM cases WHERE marketplace_id = $1 AND status NOT IN ('resolved', 'rejected')",
         )
         .bind(marketplace_id)
         .fetch_all(&mut *self.0)

@@ -68,7 +68,7 @@ pub async fn list(db: &Db, post: Post, id: CaseId) -> AppResult<Vec<StoredPost>>
     let rows: Vec<PostRow> = sqlx::query_as(&format!(
         "SELECT p.id, u.name AS author_name, u.role AS author_role, p.body, p.created_at,
                 {} AS read_at
-         FROM {} p JOIN users u ON u.id = p.author_id WHERE p.case_id = ? ORDER BY p.created_at, p.id",
+         FROM {} p JOIN users u ON u.id = p.author_id WHERE p.case_id = $1 ORDER BY p.created_at, p.id",
         post.read_at(),
         post.table()
     ))
@@ -151,7 +151,7 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> AppResult<i64> {
         let post_id = sqlx::query(&format!(
-            "INSERT INTO {} (case_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO {} (case_id, author_id, body, created_at) VALUES ($1, $2, $3, $4)",
             post.table()
         ))
         .bind(case_id)

@@ -78,14 +78,14 @@ pub async fn customer_orders(db: &Db, customer_id: i64) -> AppResult<Vec<Custome
                 me.name AS merchant_name, o.currency, mk.reporting_window_days
          FROM orders o JOIN merchants me ON me.id = o.merchant_id
          JOIN marketplaces mk ON mk.id = o.marketplace_id
-         WHERE o.customer_id = ? ORDER BY o.placed_at DESC, o.id DESC",
+         WHERE o.customer_id = $1 ORDER BY o.placed_at DESC, o.id DESC",
     )
     .bind(customer_id)
     .fetch_all(&mut *conn)
     .await?;
     let mut cases: HashMap<i64, Vec<OrderCase>> = HashMap::new();
     let rows: Vec<(i64, i64, String)> =
-        sqlx::query_as("SELECT order_id, id, status FROM cases WHERE customer_id = ? ORDER BY id")
+        sqlx::query_as("SELECT order_id, id, status FROM cases WHERE customer_id = $1 ORDER BY id")
             .bind(customer_id)
             .fetch_all(&mut *conn)
             .await?;
@@ -141,7 +141,7 @@ pub async fn marketplace_orders(
     let mut conn = db.acquire().await?;
     let found: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT o.customer_id, cu.name, cu.email FROM orders o JOIN users cu ON cu.id = o.customer_id
-         WHERE o.marketplace_id = ? AND (o.number = ? OR o.legacy_number = ? OR cu.email = ? COLLATE NOCASE)
+         WHERE o.marketplace_id = $1 AND (o.number = $2 OR o.legacy_number = $3 OR cu.email = $4 COLLATE NOCASE)
          GROUP BY o.customer_id ORDER BY MAX(o.placed_at) DESC LIMIT 20",
     )
     .bind(marketplace_id)
@@ -292,7 +292,7 @@ impl Tx {
             "INSERT INTO cases (marketplace_id, merchant_id, customer_id, order_id, kind, reason, status,
                 handler, platform_reason, description, claimed_value_minor, free_exchange, version,
                 created_at, updated_at, created_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15)",
         )
         .bind(case.order.marketplace_id)
         .bind(case.order.merchant_id)
@@ -315,7 +315,7 @@ impl Tx {
         .last_insert_rowid();
         for line in &input.lines {
             sqlx::query(
-                "INSERT INTO case_lines (case_id, order_line_id, quantity) VALUES (?, ?, ?)",
+                "INSERT INTO case_lines (case_id, order_line_id, quantity) VALUES ($1, $2, $3)",
             )
             .bind(id)
             .bind(line.line_id)
@@ -324,7 +324,7 @@ impl Tx {
             .await?;
         }
         for &attachment in &input.attachment_ids {
-            sqlx::query("INSERT INTO case_photos (case_id, attachment_id) VALUES (?, ?)")
+            sqlx::query("INSERT INTO case_photos (case_id, attachment_id) VALUES ($1, $2)")
                 .bind(id)
                 .bind(attachment)
                 .execute(&mut *self.0)

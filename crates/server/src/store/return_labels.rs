@@ -70,7 +70,7 @@ pub async fn store(
 ) -> AppResult<i64> {
     let mut tx = writer.begin().await?;
     let existing: Option<i64> =
-        sqlx::query_scalar("SELECT attachment_id FROM return_labels WHERE case_id = ?")
+        sqlx::query_scalar("SELECT attachment_id FROM return_labels WHERE case_id = $1")
             .bind(id.0)
             .fetch_optional(&mut *tx)
             .await?;
@@ -79,7 +79,7 @@ pub async fn store(
     }
     let attachment = sqlx::query(
         "INSERT INTO attachments (marketplace_id, filename, content_type, size, bytes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(marketplace_id)
     .bind(&file.filename)
@@ -90,12 +90,14 @@ pub async fn store(
     .execute(&mut *tx)
     .await?
     .last_insert_rowid();
-    sqlx::query("INSERT INTO return_labels (case_id, attachment_id, created_at) VALUES (?, ?, ?)")
-        .bind(id.0)
-        .bind(attachment)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO return_labels (case_id, attachment_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(id.0)
+    .bind(attachment)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(attachment)
 }
@@ -103,7 +105,7 @@ pub async fn store(
 /// The stored file `attachment`.
 pub async fn file(db: &Db, attachment: i64) -> AppResult<StoredFile> {
     let (filename, content_type, bytes): (String, String, Vec<u8>) =
-        sqlx::query_as("SELECT filename, content_type, bytes FROM attachments WHERE id = ?")
+        sqlx::query_as("SELECT filename, content_type, bytes FROM attachments WHERE id = $1")
             .bind(attachment)
             .fetch_one(db)
             .await?;

@@ -33,7 +33,7 @@ pub async fn insert(
 ) -> AppResult<()> {
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, idle_expires_at)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(token_hash)
     .bind(user_id)
@@ -52,7 +52,7 @@ pub async fn renew(
     token_hash: &str,
     idle_expires_at: DateTime<Utc>,
 ) -> AppResult<()> {
-    sqlx::query("UPDATE sessions SET idle_expires_at = MIN(expires_at, ?) WHERE token_hash = ?")
+    sqlx::query("UPDATE sessions SET idle_expires_at = MIN(expires_at, $1) WHERE token_hash = $2")
         .bind(idle_expires_at)
         .bind(token_hash)
         .execute(writer)
@@ -68,7 +68,7 @@ pub async fn delete_user_sessions(
     keep: Option<&str>,
 ) -> AppResult<u64> {
     Ok(
-        sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?")
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash IS NOT $2")
             .bind(user_id)
             .bind(keep)
             .execute(writer)
@@ -79,7 +79,7 @@ pub async fn delete_user_sessions(
 
 /// Ends the session stored under `token_hash`, if any.
 pub async fn delete(writer: &SqlitePool, token_hash: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(writer)
         .await?;
@@ -105,8 +105,8 @@ pub async fn user_for(
         "SELECT u.id, u.name, u.email, u.role, u.locale, u.marketplace_id, u.merchant_id,
                 s.expires_at, COALESCE(s.idle_expires_at, s.expires_at) AS idle_expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ? AND s.expires_at > ?
-           AND COALESCE(s.idle_expires_at, s.expires_at) > ?",
+         WHERE s.token_hash = $1 AND s.expires_at > $2
+           AND COALESCE(s.idle_expires_at, s.expires_at) > $3",
     )
     .bind(token_hash)
     .bind(now)
@@ -130,7 +130,7 @@ pub async fn set_password_hash(
     hash: &str,
 ) -> AppResult<Option<i64>> {
     Ok(
-        sqlx::query_scalar("UPDATE users SET password_hash = ? WHERE email = ? RETURNING id")
+        sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE email = $2 RETURNING id")
             .bind(hash)
             .bind(email)
             .fetch_optional(writer)

@@ -25,13 +25,13 @@ pub async fn nth_recent(
 ) -> AppResult<Option<DateTime<Utc>>> {
     let (sql, key) = match who {
         Against::Account(key) => (
-            "SELECT at FROM sign_in_failures WHERE account = ? AND at >= ?
-             ORDER BY at DESC LIMIT 1 OFFSET ?",
+            "SELECT at FROM sign_in_failures WHERE account = $1 AND at >= $2
+             ORDER BY at DESC LIMIT 1 OFFSET $3",
             key,
         ),
         Against::Address(key) => (
-            "SELECT at FROM sign_in_failures WHERE address = ? AND at >= ?
-             ORDER BY at DESC LIMIT 1 OFFSET ?",
+            "SELECT at FROM sign_in_failures WHERE address = $1 AND at >= $2
+             ORDER BY at DESC LIMIT 1 OFFSET $3",
             key,
         ),
     };
@@ -53,11 +53,11 @@ pub async fn record(
     forget_before: DateTime<Utc>,
 ) -> AppResult<()> {
     let mut tx = writer.begin().await?;
-    sqlx::query("DELETE FROM sign_in_failures WHERE at < ?")
+    sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
         .bind(forget_before)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("INSERT INTO sign_in_failures (account, address, at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO sign_in_failures (account, address, at) VALUES ($1, $2, $3)")
         .bind(account)
         .bind(address)
         .bind(now)
@@ -69,7 +69,7 @@ pub async fn record(
 
 /// Forgets the failures against `account` (after it signed in).
 pub async fn clear_account(writer: &SqlitePool, account: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE account = ?")
+    sqlx::query("DELETE FROM sign_in_failures WHERE account = $1")
         .bind(account)
         .execute(writer)
         .await?;

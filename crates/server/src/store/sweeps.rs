@@ -15,7 +15,7 @@ pub async fn awaiting_customer_since(db: &Db, since: DateTime<Utc>) -> AppResult
          WHERE c.status = 'awaiting_customer'
            AND (SELECT MAX(e.created_at) FROM events e
                 WHERE e.case_id = c.id AND e.kind = 'status_changed'
-                  AND json_extract(e.data, '$.to') = 'awaiting_customer') <= ?
+                  AND json_extract(e.data, '$.to') = 'awaiting_customer') <= $1
          ORDER BY c.id",
     )
     .bind(since)
@@ -45,7 +45,7 @@ pub async fn due_between(
         "SELECT c.id, c.due_at, me.email, mk.locale, mk.time_zone
          FROM cases c JOIN merchants me ON me.id = c.merchant_id
          JOIN marketplaces mk ON mk.id = c.marketplace_id
-         WHERE c.due_at > ? AND c.due_at <= ? AND c.status IN ('submitted', 'awaiting_merchant')
+         WHERE c.due_at > $1 AND c.due_at <= $2 AND c.status IN ('submitted', 'awaiting_merchant')
          ORDER BY c.due_at, c.id",
     )
     .bind(after)

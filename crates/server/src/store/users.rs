@@ -30,7 +30,7 @@ pub async fn me(db: &Db, user_id: i64) -> AppResult<Me> {
          FROM users u
          JOIN marketplaces m ON m.id = u.marketplace_id
          LEFT JOIN merchants me ON me.id = u.merchant_id
-         WHERE u.id = ?",
+         WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_optional(db)
@@ -58,7 +58,7 @@ pub async fn me(db: &Db, user_id: i64) -> AppResult<Me> {
 
 /// Sets the language user `user_id` reads the app and emails in.
 pub async fn set_locale(writer: &SqlitePool, user_id: i64, locale: Locale) -> AppResult<()> {
-    sqlx::query("UPDATE users SET locale = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
         .bind(locale.as_str())
         .bind(user_id)
         .execute(writer)
@@ -69,7 +69,7 @@ pub async fn set_locale(writer: &SqlitePool, user_id: i64, locale: Locale) -> Ap
 /// The id and password hash of the account with `email`, if there is one.
 pub async fn credentials(db: &Db, email: &str) -> AppResult<Option<(i64, String)>> {
     Ok(
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
             .bind(email)
             .fetch_optional(db)
             .await?,
@@ -80,7 +80,7 @@ pub async fn credentials(db: &Db, email: &str) -> AppResult<Option<(i64, String)
 /// marketplace)`, if claimdesk knows them.
 pub async fn by_email(db: &Db, email: &str) -> AppResult<Option<(i64, String, Option<i64>, i64)>> {
     Ok(
-        sqlx::query_as("SELECT id, role, merchant_id, marketplace_id FROM users WHERE email = ?")
+        sqlx::query_as("SELECT id, role, merchant_id, marketplace_id FROM users WHERE email = $1")
             .bind(email)
             .fetch_optional(db)
             .await?,
@@ -90,7 +90,7 @@ pub async fn by_email(db: &Db, email: &str) -> AppResult<Option<(i64, String, Op
 /// The id of the marketplace named `name`.
 pub async fn marketplace_named(db: &Db, name: &str) -> AppResult<Option<i64>> {
     Ok(
-        sqlx::query_scalar("SELECT id FROM marketplaces WHERE name = ?")
+        sqlx::query_scalar("SELECT id FROM marketplaces WHERE name = $1")
             .bind(name)
             .fetch_optional(db)
             .await?,
@@ -100,7 +100,7 @@ pub async fn marketplace_named(db: &Db, name: &str) -> AppResult<Option<i64>> {
 /// Whether merchant `merchant` belongs to `marketplace`.
 pub async fn merchant_of(db: &Db, merchant: i64, marketplace: i64) -> AppResult<bool> {
     let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM merchants WHERE id = ? AND marketplace_id = ?")
+        sqlx::query_scalar("SELECT id FROM merchants WHERE id = $1 AND marketplace_id = $2")
             .bind(merchant)
             .bind(marketplace)
             .fetch_optional(db)
@@ -113,7 +113,7 @@ pub async fn merchant_of(db: &Db, merchant: i64, marketplace: i64) -> AppResult<
 pub async fn create_portal_user(writer: &Db, user: NewPortalUser<'_>) -> AppResult<i64> {
     Ok(sqlx::query(
         "INSERT INTO users (marketplace_id, merchant_id, role, email, name, locale, password_hash, customer_kind)
-         VALUES (?, ?, ?, ?, ?, ?, '!portal', ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, '!portal', $7)",
     )
     .bind(user.marketplace_id)
     .bind(user.merchant_id)
@@ -148,12 +148,12 @@ pub async fn use_portal_token(
     now: DateTime<Utc>,
 ) -> AppResult<bool> {
     // Tokens past their expiry cannot be replayed anyway: forget them.
-    sqlx::query("DELETE FROM portal_tokens WHERE expires_at < ?")
+    sqlx::query("DELETE FROM portal_tokens WHERE expires_at < $1")
         .bind(now)
         .execute(writer)
         .await?;
     let inserted = sqlx::query(
-        "INSERT INTO portal_tokens (marketplace_id, jti, expires_at) VALUES (?, ?, ?)
+        "INSERT INTO portal_tokens (marketplace_id, jti, expires_at) VALUES ($1, $2, $3)
          ON CONFLICT (marketplace_id, jti) DO NOTHING",
     )
     .bind(marketplace)
