@@ -18,14 +18,16 @@ pub fn size_text(bytes: i64) -> String {
     }
 }
 
-/// The files of a message or note: pictures as thumbnails that open full
-/// size in a modal viewer (the browser's `<dialog>`: focus stays inside,
-/// Escape closes), other files (PDF) as links.
+/// The files of a message or note: pictures as thumbnails that open in a
+/// modal viewer (the browser's `<dialog>`: focus stays inside, Escape
+/// closes), fitted to the window or, toggled, at their actual size to look
+/// at the damage closely; other files (PDF) as links.
 #[component]
 pub fn AttachmentList(attachments: Vec<Attachment>) -> impl IntoView {
     let i18n = use_i18n();
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let shown = RwSignal::new(None::<Attachment>);
+    let actual_size = RwSignal::new(false);
     let items = attachments
         .into_iter()
         .map(|file| {
@@ -65,12 +67,28 @@ pub fn AttachmentList(attachments: Vec<Attachment>) -> impl IntoView {
         .collect_view();
     view! {
         <ul class="attachments" aria-label=move || t_string!(i18n, attachments_label)>{items}</ul>
-        <dialog node_ref=dialog class="viewer" on:close=move |_| shown.set(None)>
+        <dialog
+            node_ref=dialog
+            class="viewer"
+            class:actual-size=move || actual_size.get()
+            on:close=move |_| {
+                shown.set(None);
+                actual_size.set(false);
+            }
+        >
             {move || shown.get().map(|file| view! {
                 <img src=file.url.clone() alt=file.filename.clone()/>
                 <p>{file.filename}</p>
             })}
-            <form method="dialog">
+            <form method="dialog" class="viewer-actions">
+                <button
+                    type="button"
+                    class="button secondary"
+                    aria-pressed=move || actual_size.get().to_string()
+                    on:click=move |_| actual_size.update(|on| *on = !*on)
+                >
+                    {move || t_string!(i18n, actual_size)}
+                </button>
                 <button class="button" autofocus>{move || t_string!(i18n, close)}</button>
             </form>
         </dialog>

@@ -2,7 +2,7 @@ import { test, expect, expectAccessible, users } from "../fixtures";
 import { SignInPage } from "../pages/sign-in-page";
 import { InboxPage } from "../pages/inbox-page";
 import { CasePage } from "../pages/case-page";
-import { PNG } from "../files";
+import { largePng } from "../files";
 import { Page } from "@playwright/test";
 
 // These tests change Tulp & Co's cases, one after another.
@@ -241,7 +241,7 @@ test("a photo is attached to a note, refused when it is not one, and viewed full
   await files.setInputFiles({ name: "fake.png", mimeType: "image/png", buffer: Buffer.from("not a picture") });
   await expect(page.getByRole("alert")).toHaveText("Only JPEG, PNG, WebP and PDF files can be attached.");
 
-  await files.setInputFiles({ name: "shelf.png", mimeType: "image/png", buffer: PNG });
+  await files.setInputFiles({ name: "shelf.png", mimeType: "image/png", buffer: largePng(2400, 1600) });
   const pending = page.locator(".pending-files li");
   await expect(pending).toHaveCount(1);
   await expect(pending).toContainText("shelf.png");
@@ -261,8 +261,26 @@ test("a photo is attached to a note, refused when it is not one, and viewed full
   await note.getByRole("button", { name: "View shelf.png full size" }).click();
   const viewer = page.getByRole("dialog");
   await expect(viewer).toBeVisible();
-  await expect(viewer.getByRole("img", { name: "shelf.png" })).toBeVisible();
+  const picture = viewer.getByRole("img", { name: "shelf.png" });
+  await expect(picture).toBeVisible();
+  // Fitted to the window: narrower than the picture.
+  expect(await picture.evaluate((img: HTMLImageElement) => img.getBoundingClientRect().width)).toBeLessThan(2400);
+  await expectAccessible(page);
+  // Fitted to the window, or at its actual size (pixel for pixel) to
+  // look closely; by keyboard too.
+  const actualSize = viewer.getByRole("button", { name: "Actual size" });
+  await expect(actualSize).toHaveAttribute("aria-pressed", "false");
+  await actualSize.focus();
+  await page.keyboard.press("Enter");
+  await expect(actualSize).toHaveAttribute("aria-pressed", "true");
+  await expect
+    .poll(() => picture.evaluate((img: HTMLImageElement) => img.getBoundingClientRect().width - img.naturalWidth))
+    .toBe(0);
   await expectAccessible(page);
   await page.keyboard.press("Escape");
   await expect(viewer).toBeHidden();
+  // It opens fitted again.
+  await note.getByRole("button", { name: "View shelf.png full size" }).click();
+  await expect(viewer.getByRole("button", { name: "Actual size" })).toHaveAttribute("aria-pressed", "false");
+  await page.keyboard.press("Escape");
 });
