@@ -841,13 +841,13 @@ impl Seeder {
             .await?;
         for table in ["events", "messages", "notes"] {
             let rows: Vec<(i64, DateTime<Utc>)> = sqlx::query_as(&format!(
-                "SELECT id, created_at FROM {table} WHERE case_id = ?"
+                "SELECT id, created_at FROM {table} WHERE case_id = $1"
             ))
             .bind(id)
             .fetch_all(&mut **tx)
             .await?;
             for (row, at) in rows {
-                sqlx::query(&format!("UPDATE {table} SET created_at = ? WHERE id = ?"))
+                sqlx::query(&format!("UPDATE {table} SET created_at = $1 WHERE id = $2"))
                     .bind(at + shift)
                     .bind(row)
                     .execute(&mut **tx)

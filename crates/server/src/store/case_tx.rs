@@ -253,7 +253,7 @@ impl Tx {
             .await?;
         if to.is_closed() {
             sqlx::query(&format!(
-                "UPDATE cases SET {CLEAR_PREPARED}, {CLEAR_PROPOSAL} WHERE id = ?"
+                "UPDATE cases SET {CLEAR_PREPARED}, {CLEAR_PROPOSAL} WHERE id = $1"
             ))
             .bind(case_id)
             .execute(&mut *self.0)
@@ -354,8 +354,8 @@ impl Tx {
         note: Option<&str>,
     ) -> AppResult<()> {
         sqlx::query(&format!(
-            "UPDATE cases SET outcome = ?, refunded_minor = refunded_minor + ?, decision_note = ?,
-                {CLEAR_PREPARED}, {CLEAR_PROPOSAL} WHERE id = ?"
+            "UPDATE cases SET outcome = $1, refunded_minor = refunded_minor + $2, decision_note = $3,
+                {CLEAR_PREPARED}, {CLEAR_PROPOSAL} WHERE id = $4"
         ))
         .bind(outcome.as_str())
         .bind(refund_minor)
@@ -378,8 +378,8 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> AppResult<()> {
         sqlx::query(&format!(
-            "UPDATE cases SET proposal_note = ?, proposal_amount_minor = ?, proposal_lines = ?,
-                proposal_made_at = ?, {CLEAR_PREPARED} WHERE id = ?"
+            "UPDATE cases SET proposal_note = $1, proposal_amount_minor = $2, proposal_lines = $3,
+                proposal_made_at = $4, {CLEAR_PREPARED} WHERE id = $5"
         ))
         .bind(note)
         .bind(offer_minor)
@@ -467,7 +467,7 @@ impl Tx {
     /// there was one.
     pub async fn discard_prepared(&mut self, case_id: i64) -> AppResult<bool> {
         let discarded = sqlx::query(&format!(
-            "UPDATE cases SET {CLEAR_PREPARED} WHERE id = ? AND prepared_decision IS NOT NULL"
+            "UPDATE cases SET {CLEAR_PREPARED} WHERE id = $1 AND prepared_decision IS NOT NULL"
         ))
         .bind(case_id)
         .execute(&mut *self.0)

@@ -44,7 +44,7 @@ pub type History = Vec<(DateTime<Utc>, Status)>;
 /// Case `id`'s clock inputs and status history.
 pub async fn load(db: &Db, id: i64) -> AppResult<(ClockRow, History)> {
     let mut conn = db.acquire().await?;
-    let row: ClockRow = sqlx::query_as(&format!("{CLOCK_COLUMNS} WHERE c.id = ?"))
+    let row: ClockRow = sqlx::query_as(&format!("{CLOCK_COLUMNS} WHERE c.id = $1"))
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
@@ -88,7 +88,7 @@ fn decode_history(
 /// passed at `now`, soonest first: the candidates of the breach sweep.
 pub async fn due_by(db: &Db, now: DateTime<Utc>) -> AppResult<Vec<ClockRow>> {
     Ok(sqlx::query_as(&format!(
-        "{CLOCK_COLUMNS} WHERE c.due_at <= ? AND c.status IN ('submitted', 'awaiting_merchant')
+        "{CLOCK_COLUMNS} WHERE c.due_at <= $1 AND c.status IN ('submitted', 'awaiting_merchant')
          ORDER BY c.due_at, c.id"
     ))
     .bind(now)

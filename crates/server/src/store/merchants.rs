@@ -11,8 +11,8 @@ use crate::scope::Scope;
 /// the caller refuses them first).
 pub async fn list(db: &Db, scope: Scope) -> AppResult<Vec<MerchantRef>> {
     let (filter, id) = match scope {
-        Scope::Marketplace(id) => ("marketplace_id = ?", id),
-        Scope::Merchant(id) => ("id = ?", id),
+        Scope::Marketplace(id) => ("marketplace_id = $1", id),
+        Scope::Merchant(id) => ("id = $1", id),
         Scope::Customer(_) => return Ok(Vec::new()),
     };
     let rows: Vec<(i64, String)> = sqlx::query_as(&format!(

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use claimdesk_shared::metrics::{Problems, ProductClaims, Ratings, Responses, Tally};
+use sqlx::{QueryBuilder, Sqlite};
 
 use super::Db;
 use crate::error::AppResult;
@@ -24,12 +25,12 @@ pub enum Whose {
 }
 
 impl Whose {
-    /// The condition on a table with `merchant_id` and `marketplace_id`
-    /// columns, and its value.
-    fn filter(self) -> (&'static str, i64) {
+    /// The column it names on a table with `merchant_id` and
+    /// `marketplace_id` columns, and its value.
+    fn column(self) -> (&'static str, i64) {
         match self {
-            Whose::Merchant(id) => ("merchant_id = ?", id),
-            Whose::Marketplace(id) => ("marketplace_id = ?", id),
+            Whose::Merchant(id) => ("merchant_id", id),
+            Whose::Marketplace(id) => ("marketplace_id", id),
         }
     }
 }
@@ -50,12 +51,18 @@ enum By {
 }
 
 impl By {
-    /// The grouping expression over timestamp column `at`; binds `to`
-    /// first for weeks.
-    fn key(&self, at: &str) -> String {
+    /// Pushes the grouping expression over timestamp column `at`: weeks are
+    /// counted back from the window's end `to`.
+    fn push_key(&self, qb: &mut QueryBuilder<'_, Sqlite>, at: &str, to: DateTime<Utc>) {
         match self {
-            By::Merchant => "merchant_id".to_owned(),
-            By::Week => format!("CAST((julianday(?) - julianday({at})) / 7 AS INTEGER)"),
+            By::Merchant => {
+                qb.push("merchant_id");
+            }
+            By::Week => {
+                qb.push("CAST((julianday(")
+                    .push_bind(to)
+                    .push(format!(") - julianday({at})) / 7 AS INTEGER)"));
+            }
         }
     }
 }
@@ -71,21 +78,17 @@ async fn grouped(
     from_where: &str,
     at: &str,
 ) -> AppResult<HashMap<i64, (i64, i64)>> {
-    let (filter, id) = whose.filter();
-    let key = by.key(at);
-    let sql = format!(
-        "SELECT {key} AS k, {select} FROM {from_where} AND {filter} AND {at} >= ? AND {at} < ? GROUP BY k"
-    );
-    let mut query = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
-    if matches!(by, By::Week) {
-        query = query.bind(window.to);
-    }
-    let rows = query
-        .bind(id)
-        .bind(window.from)
-        .bind(window.to)
-        .fetch_all(db)
-        .await?;
+    let (column, id) = whose.column();
+    let mut qb = QueryBuilder::<Sqlite>::new("SELECT ");
+    by.push_key(&mut qb, at, window.to);
+    qb.push(format!(" AS k, {select} FROM {from_where} AND {column} = "))
+        .push_bind(id)
+        .push(format!(" AND {at} >= "))
+        .push_bind(window.from)
+        .push(format!(" AND {at} < "))
+        .push_bind(window.to)
+        .push(" GROUP BY k");
+    let rows: Vec<(i64, i64, i64)> = qb.build_query_as().fetch_all(db).await?;
     Ok(rows.into_iter().map(|(k, a, b)| (k, (a, b))).collect())
 }
 
@@ -231,7 +234,7 @@ pub async fn tally(db: &Db, id: i64, window: Window, column: Tallied) -> AppResu
     };
     let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
         "SELECT {column}, COUNT(*) AS n FROM cases
-         WHERE merchant_id = ? AND created_at >= ? AND created_at < ?
+         WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3
          GROUP BY {column} ORDER BY n DESC, {column}"
     ))
     .bind(id)

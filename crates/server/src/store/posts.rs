@@ -79,7 +79,7 @@ pub async fn list(db: &Db, post: Post, id: CaseId) -> AppResult<Vec<StoredPost>>
     let files: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(&format!(
         "SELECT l.{key}, a.id, a.filename, a.content_type, a.size FROM {link} l
          JOIN attachments a ON a.id = l.attachment_id JOIN {} p ON p.id = l.{key}
-         WHERE p.case_id = ? ORDER BY a.id",
+         WHERE p.case_id = $1 ORDER BY a.id",
         post.table()
     ))
     .bind(id.0)
@@ -125,8 +125,8 @@ impl Tx {
         // the customer the desk's.
         let authors = if reader_is_customer { "<>" } else { "=" };
         let marked = sqlx::query(&format!(
-            "UPDATE messages SET read_at = ?
-             WHERE case_id = ? AND id <= ? AND read_at IS NULL
+            "UPDATE messages SET read_at = $1
+             WHERE case_id = $2 AND id <= $3 AND read_at IS NULL
                AND author_id IN (SELECT id FROM users WHERE role {authors} 'customer')"
         ))
         .bind(now)
@@ -171,7 +171,7 @@ impl Tx {
                 ));
             }
             sqlx::query(&format!(
-                "INSERT INTO {link} (attachment_id, {key}) VALUES (?, ?)"
+                "INSERT INTO {link} (attachment_id, {key}) VALUES ($1, $2)"
             ))
             .bind(attachment)
             .bind(post_id)

@@ -63,7 +63,7 @@ impl Tx {
         reason: PlatformReason,
     ) -> AppResult<()> {
         sqlx::query(&format!(
-            "UPDATE cases SET handler = 'platform', platform_reason = ?, {CLEAR_PREPARED} WHERE id = ?"
+            "UPDATE cases SET handler = 'platform', platform_reason = $1, {CLEAR_PREPARED} WHERE id = $2"
         ))
         .bind(reason.as_str())
         .bind(case_id)
