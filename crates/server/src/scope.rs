@@ -7,8 +7,9 @@ use crate::user::CurrentUser;
 use claimdesk_shared::Role;
 
 /// Whose a case is: the columns the scope filters on, for deciding
-/// without a query whether a user may see it (the live updates).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// without a query whether a user may see it (the live updates). Read
+/// straight from a row with these three columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct CaseOwners {
     pub merchant_id: i64,
     pub customer_id: i64,

@@ -11,7 +11,7 @@ use claimdesk_shared::wire::CaseAlert;
 
 use crate::error::AppResult;
 use crate::fingerprint::{distance, SAME_PICTURE_BITS};
-use crate::scope::{CaseOwners, Scope};
+use crate::scope::Scope;
 use crate::state::AppState;
 use crate::store::{self, fingerprints};
 
@@ -60,9 +60,7 @@ pub async fn same_photo_alerts(
         .into_iter()
         .take(MAX_ALERTS)
         .map(|sent| CaseAlert::SamePhoto {
-            other_case: scope
-                .sees(CaseOwners::from(&sent.owners))
-                .then_some(CaseId(sent.case_id)),
+            other_case: scope.sees(sent.owners).then_some(CaseId(sent.case_id)),
             sent_at: sent.sent_at,
             same_customer: sent.owners.customer_id == customer_id,
         })

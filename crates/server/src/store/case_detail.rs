@@ -356,12 +356,5 @@ pub async fn owners(db: &Db, scope: Scope, id: CaseId) -> AppResult<Option<CaseO
     );
     qb.push_bind(id.0).push(" AND ");
     scope.push_case_filter(&mut qb);
-    let found: Option<(i64, i64, i64)> = qb.build_query_as().fetch_optional(db).await?;
-    Ok(
-        found.map(|(merchant_id, customer_id, marketplace_id)| CaseOwners {
-            merchant_id,
-            customer_id,
-            marketplace_id,
-        }),
-    )
+    Ok(qb.build_query_as().fetch_optional(db).await?)
 }

@@ -94,32 +94,13 @@ pub async fn near(db: &Db, case: i64) -> AppResult<Vec<Candidate>> {
     Ok(qb.build_query_as().fetch_all(db).await?)
 }
 
-/// A case whose customer sent picture `attachment`, and when.
+/// A case whose customer sent one of the pictures asked about, and when.
 #[derive(Debug, sqlx::FromRow)]
 pub struct SentWith {
-    pub attachment: i64,
     pub case_id: i64,
     #[sqlx(flatten)]
-    pub owners: Owners,
+    pub owners: CaseOwners,
     pub sent_at: DateTime<Utc>,
-}
-
-/// Who a case belongs to, as stored.
-#[derive(Debug, sqlx::FromRow)]
-pub struct Owners {
-    pub merchant_id: i64,
-    pub customer_id: i64,
-    pub marketplace_id: i64,
-}
-
-impl From<&Owners> for CaseOwners {
-    fn from(o: &Owners) -> CaseOwners {
-        CaseOwners {
-            merchant_id: o.merchant_id,
-            customer_id: o.customer_id,
-            marketplace_id: o.marketplace_id,
-        }
-    }
 }
 
 /// The cases other than `case` that pictures `attachments` were sent with
@@ -129,7 +110,7 @@ pub async fn sent_with(db: &Db, case: i64, attachments: &[i64]) -> AppResult<Vec
         return Ok(Vec::new());
     }
     let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT cp.attachment_id AS attachment, c.id AS case_id, c.merchant_id, c.customer_id,
+        "SELECT c.id AS case_id, c.merchant_id, c.customer_id,
                 c.marketplace_id, c.created_at AS sent_at
            FROM case_photos cp JOIN cases c ON c.id = cp.case_id WHERE c.id <> ",
     );
@@ -140,7 +121,7 @@ pub async fn sent_with(db: &Db, case: i64, attachments: &[i64]) -> AppResult<Vec
     }
     qb.push(
         ") UNION ALL
-         SELECT ma.attachment_id, c.id, c.merchant_id, c.customer_id, c.marketplace_id, m.created_at
+         SELECT c.id, c.merchant_id, c.customer_id, c.marketplace_id, m.created_at
            FROM message_attachments ma JOIN messages m ON m.id = ma.message_id
            JOIN cases c ON c.id = m.case_id AND m.author_id = c.customer_id
           WHERE c.id <> ",
